@@ -1,0 +1,1 @@
+"""The ``reclaim`` command: thin entry points that call the service layer."""

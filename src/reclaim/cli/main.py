@@ -1,0 +1,489 @@
+"""``reclaim``: the command line. Each command parses its options, opens a unit of work, calls
+one service function and prints the result; the rules live in the domain and services.
+
+Exit codes: 0 done; 1 refused (bad input, a rule, a breach found by check); 2 usage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+
+from reclaim.calendar import Country, business_date
+from reclaim.cli.output import (
+    console,
+    errors,
+    print_json,
+    print_problems,
+    print_statement,
+    statement_json,
+)
+from reclaim.domain.councils import YearOrder
+from reclaim.domain.errors import DomainError, InputRefused
+from reclaim.store.database import database_url, describe, is_up_to_date, make_engine, migrate
+from reclaim.store.unit_of_work import UnitOfWork
+
+app = typer.Typer(
+    help="Reclaim: billing, collection and recovery for UK councils.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+council_app = typer.Typer(
+    help="Councils and their payment allocation policy.", no_args_is_help=True
+)
+import_app = typer.Typer(
+    help="Import accounts or payments from CSV files (all or nothing).", no_args_is_help=True
+)
+account_app = typer.Typer(help="Look at accounts.", no_args_is_help=True)
+suspense_app = typer.Typer(help="Payments whose reference matched nothing.", no_args_is_help=True)
+payment_app = typer.Typer(help="Work on single payments.", no_args_is_help=True)
+app.add_typer(council_app, name="council")
+app.add_typer(import_app, name="import")
+app.add_typer(account_app, name="account")
+app.add_typer(suspense_app, name="suspense")
+app.add_typer(payment_app, name="payment")
+
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print JSON for programs instead of tables.")
+]
+TodayOption = Annotated[
+    str | None,
+    typer.Option("--today", help="The business date to act as of (default: today in London)."),
+]
+
+
+def now_utc() -> datetime:
+    """The one place the command line reads the clock; everything below is given the time."""
+    return datetime.now(UTC)
+
+
+def today_from(option: str | None) -> date:
+    if option is None:
+        return business_date(now_utc())
+    try:
+        return date.fromisoformat(option)
+    except ValueError:
+        fail(f"--today '{option}' is not a date: write it as 2026-04-01")
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    errors.print(f"[bold red]Error:[/bold red] {message}")
+    raise typer.Exit(code)
+
+
+def engine_for_use() -> Engine:
+    url = database_url()
+    engine = make_engine(url)
+    try:
+        if not is_up_to_date(engine):
+            fail(
+                f"the database {describe(url)} is not set up or is out of date: run 'reclaim init' first"
+            )
+    except OperationalError as error:
+        fail(f"cannot open the database {describe(url)}: {error.orig}")
+    return engine
+
+
+@contextmanager
+def unit_of_work() -> Iterator[UnitOfWork]:
+    """A unit of work on the configured database, turning refusals into plain messages."""
+    engine = engine_for_use()
+    try:
+        with UnitOfWork(engine) as uow:
+            yield uow
+    except InputRefused as refused:
+        print_problems(refused.problems, "Nothing was changed. Please correct these and try again:")
+        raise typer.Exit(1) from None
+    except DomainError as error:
+        fail(f"{error}. Nothing was changed.")
+    finally:
+        engine.dispose()
+
+
+@app.command()
+def init() -> None:
+    """Create the database named by RECLAIM_DATABASE_URL (default reclaim.db), or bring it up to date."""
+    url = database_url()
+    engine = make_engine(url)
+    try:
+        before, after = migrate(engine)
+    except OperationalError as error:
+        fail(f"cannot open the database {describe(url)}: {error.orig}")
+    finally:
+        engine.dispose()
+    if before == after:
+        console.print(f"The database {describe(url)} is up to date (schema {after}).")
+    elif before is None:
+        console.print(f"Created the database {describe(url)} (schema {after}).")
+    else:
+        console.print(f"Upgraded the database {describe(url)} from schema {before} to {after}.")
+
+
+@council_app.command("add")
+def council_add(
+    code: Annotated[str, typer.Argument(help="Short code, e.g. KNOWSLEY.")],
+    name: Annotated[str, typer.Option(help="The council's name as printed on letters.")],
+    country: Annotated[Country, typer.Option(help="england or wales: the rules differ.")],
+) -> None:
+    """Add a council (billing authority)."""
+    from reclaim.services import councils
+
+    with unit_of_work() as uow:
+        council = councils.add(uow.connection, code, name, country)
+        uow.commit()
+    console.print(f"Added {council.name} ({council.code}, {council.country.value.title()}).")
+
+
+@council_app.command("list")
+def council_list(as_json: JsonOption = False) -> None:
+    """List the councils."""
+    from reclaim.store.repositories import all_councils
+
+    with unit_of_work() as uow:
+        stored = all_councils(uow.connection)
+    if as_json:
+        print_json(
+            [
+                {
+                    "code": s.council.code,
+                    "name": s.council.name,
+                    "country": s.council.country.value,
+                    "allocation_within_account": s.council.allocation_policy.within_account.value,
+                    "allocation_priority": list(s.council.allocation_policy.across_accounts),
+                }
+                for s in stored
+            ]
+        )
+        return
+    for s in stored:
+        policy = s.council.allocation_policy
+        console.print(
+            f"{s.council.code}: {s.council.name} ({s.council.country.value}); payments "
+            f"{policy.within_account.description}; across accounts "
+            f"{' > '.join(policy.across_accounts)}"
+        )
+
+
+@council_app.command("policy")
+def council_policy(
+    code: str,
+    within: Annotated[
+        YearOrder | None, typer.Option(help="Within an account: oldest_first or current_first.")
+    ] = None,
+    priority: Annotated[
+        str | None,
+        typer.Option(
+            help="Across a customer's accounts: every kind, in order, separated by commas."
+        ),
+    ] = None,
+) -> None:
+    """Set how a council's payments are shared out."""
+    from reclaim.services import councils
+
+    with unit_of_work() as uow:
+        council = councils.set_policy(uow.connection, code, within, priority)
+        uow.commit()
+    policy = council.allocation_policy
+    console.print(
+        f"{council.code}: payments go {policy.within_account.description}; across a "
+        f"customer's accounts {' > '.join(policy.across_accounts)}."
+    )
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,} of {task.total:,}"),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+    )
+
+
+@import_app.command("accounts")
+def import_accounts_command(
+    file: Annotated[Path, typer.Argument(help="The CSV file.")],
+    today: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import accounts with their parties and properties."""
+    from reclaim.imports.accounts import import_accounts
+
+    day = today_from(today)
+    with unit_of_work() as uow, _progress() as progress:
+        task = progress.add_task("writing accounts", total=None)
+
+        def advance(n: int) -> None:
+            progress.update(task, advance=n)
+
+        outcome = import_accounts(uow.connection, file, today=day, now=now_utc(), progress=advance)
+        uow.commit()
+    _report_import(outcome, as_json)
+
+
+@import_app.command("payments")
+def import_payments_command(
+    file: Annotated[Path, typer.Argument(help="The CSV file.")],
+    council: Annotated[
+        str | None, typer.Option(help="Only match references in this council.")
+    ] = None,
+    today: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import a payment file: allocate each payment, or put it in suspense."""
+    from reclaim.imports.payments import import_payments
+
+    day = today_from(today)
+    with unit_of_work() as uow:
+        outcome = import_payments(
+            uow.connection, file, today=day, now=now_utc(), council_code=council
+        )
+        uow.commit()
+    _report_import(outcome, as_json)
+
+
+def _report_import(outcome: Any, as_json: bool) -> None:
+    summary = outcome.summary
+    if as_json:
+        data: dict[str, Any] = {
+            "status": outcome.status,
+            "import_id": outcome.import_id,
+            "file": outcome.file_name,
+            "rows": outcome.rows,
+            "imported_at": outcome.imported_at.isoformat(),
+        }
+        if summary is not None:
+            data |= {
+                "allocated": summary.allocated,
+                "suspense": summary.to_suspense,
+                "total": summary.total.to_json(),
+                "suspense_total": summary.suspense_total.to_json(),
+                "accounts_changed": summary.accounts_changed,
+            }
+        print_json(data)
+        return
+    style = "yellow" if outcome.status == "already_imported" else "green"
+    console.print(f"[{style}]{outcome.message[0].upper()}{outcome.message[1:]}.[/{style}]")
+    if summary is not None:
+        console.print(
+            f"{summary.received:,} payments, {summary.total}: {summary.allocated:,} allocated to "
+            f"{summary.accounts_changed:,} accounts, {summary.to_suspense:,} to suspense "
+            f"({summary.suspense_total})."
+        )
+
+
+@account_app.command("show")
+def account_show(
+    reference: str,
+    council: Annotated[
+        str | None, typer.Option(help="The council, where references repeat.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show an account: its parties, balance, postings and schedule."""
+    from reclaim.services.accounts import account_statement
+
+    with unit_of_work() as uow:
+        statement = account_statement(uow.connection, reference, council)
+    if as_json:
+        print_json(statement_json(statement))
+    else:
+        print_statement(statement)
+
+
+@suspense_app.command("list")
+def suspense_list_command(
+    council: Annotated[
+        str | None, typer.Option(help="Only this council's (and unassigned) payments.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the payments waiting in suspense."""
+    from rich.table import Table
+
+    from reclaim.services.payments import suspense_list
+
+    with unit_of_work() as uow:
+        items = suspense_list(uow.connection, council)
+    if as_json:
+        print_json(
+            [
+                {
+                    "payment_id": i.payment_id,
+                    "date": i.payment_date.isoformat(),
+                    "reference": i.reference,
+                    "amount": i.amount.to_json(),
+                    "channel": i.channel,
+                    "external_id": i.external_id,
+                    "council": i.council_code,
+                }
+                for i in items
+            ]
+        )
+        return
+    table = Table(title=f"{len(items)} payments in suspense")
+    for column in (
+        "payment",
+        "date",
+        "reference given",
+        "amount",
+        "channel",
+        "external id",
+        "council",
+    ):
+        table.add_column(column)
+    for i in items:
+        table.add_row(
+            str(i.payment_id),
+            i.payment_date.isoformat(),
+            i.reference,
+            i.amount.format(),
+            i.channel,
+            i.external_id,
+            i.council_code or "",
+        )
+    console.print(table)
+
+
+@suspense_app.command("allocate")
+def suspense_allocate(
+    payment_id: int,
+    to: Annotated[
+        str, typer.Option("--to", help="The account or customer reference it was meant for.")
+    ],
+    reason: Annotated[str, typer.Option(help="Why: how you know where it belongs.")],
+    today: TodayOption = None,
+) -> None:
+    """Allocate a suspense payment to the account (or customer) it was meant for."""
+    from reclaim.services.payments import allocate_from_suspense
+
+    day = today_from(today)
+    with unit_of_work() as uow:
+        lines = allocate_from_suspense(uow.connection, payment_id, to, reason=reason, today=day)
+        uow.commit()
+    for line in lines:
+        console.print(f"{line.amount} to {line.financial_year}: {line.reason}")
+
+
+@payment_app.command("reverse")
+def payment_reverse(
+    payment_id: int,
+    reason: Annotated[
+        str, typer.Option(help="Why: e.g. 'Direct Debit returned: ARUDD 0 refer to payer'.")
+    ],
+    today: TodayOption = None,
+) -> None:
+    """Reverse a returned or refunded payment; its allocations stay in the history."""
+    from reclaim.services.payments import reverse_payment
+
+    day = today_from(today)
+    with unit_of_work() as uow:
+        reversals = reverse_payment(uow.connection, payment_id, on=day, reason=reason)
+        uow.commit()
+    console.print(f"Reversed payment {payment_id}: {len(reversals)} postings undone.")
+
+
+@app.command()
+def check(as_json: JsonOption = False) -> None:
+    """Prove every invariant over every account; exits 1 if any is breached."""
+    from reclaim.services.checks import run_checks
+
+    with unit_of_work() as uow:
+        results = run_checks(uow.connection)
+    breached = sum(len(r.breaches) for r in results)
+    if as_json:
+        print_json(
+            {
+                "ok": breached == 0,
+                "invariants": [
+                    {
+                        "code": r.invariant.code,
+                        "title": r.invariant.title,
+                        "checked": r.checked,
+                        "breaches": [{"where": b.where, "detail": b.detail} for b in r.breaches],
+                    }
+                    for r in results
+                ],
+            }
+        )
+    else:
+        for r in results:
+            mark = "[green]✓[/green]" if not r.breaches else f"[red]✗ {len(r.breaches)}[/red]"
+            console.print(f"{mark} {r.invariant.title} ({r.checked:,} checked)")
+            for b in r.breaches[:20]:
+                console.print(f"    [red]{b.where}[/red]: {b.detail}")
+            if len(r.breaches) > 20:
+                console.print(f"    … and {len(r.breaches) - 20} more")
+        if breached:
+            console.print(f"[bold red]{breached} breach(es) found.[/bold red]")
+        else:
+            console.print("[bold green]All invariants hold.[/bold green]")
+    if breached:
+        raise typer.Exit(1)
+
+
+@app.command()
+def example(
+    db: Annotated[
+        Path, typer.Option(help="The SQLite file to create (replaced if it exists).")
+    ] = Path("reclaim-example.db"),
+) -> None:
+    """Run the bundled example end to end: init, councils, import accounts and payments, check."""
+    from reclaim.cli.example import run_example
+
+    run_example(db, console)
+
+
+@app.command()
+def bench(
+    sizes: Annotated[
+        str, typer.Option(help="Account counts, comma-separated.")
+    ] = "10000,100000,1000000",
+    only: Annotated[
+        str | None, typer.Option(help="Run one step only: import_accounts, post_payments, check.")
+    ] = None,
+    payments: Annotated[
+        int, typer.Option(help="Payments to post at each size (at most the size).")
+    ] = 100_000,
+    database_url_option: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url", help="Benchmark on this database (default: a fresh SQLite file)."
+        ),
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Where to write the figures as JSON.")] = Path(
+        "bench-results/bench.json"
+    ),
+) -> None:
+    """Measure the bulk paths at several sizes: seconds, items per second, peak memory."""
+    from reclaim.bench.runner import run_bench
+
+    try:
+        size_list = [int(s.replace("_", "")) for s in sizes.split(",") if s.strip()]
+    except ValueError:
+        fail(f"--sizes '{sizes}' should be whole numbers separated by commas")
+    run_bench(
+        size_list,
+        only=only,
+        payments=payments,
+        database_url=database_url_option,
+        out=out,
+        console=console,
+    )
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+_: Callable[..., Any] = main

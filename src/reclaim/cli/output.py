@@ -1,0 +1,137 @@
+"""Turning results into JSON (for programs) and Rich tables (for people).
+
+JSON conventions, stable across versions (new keys may be added, none removed or changed):
+money is a string of pounds and pence (``"1234.56"``, ``"-12.50"``), dates are ISO
+(``"2026-04-01"``), financial years are ``"2026/27"``, and absent values are ``null``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from reclaim.domain.errors import Problem
+from reclaim.services.accounts import AccountStatement
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def statement_json(s: AccountStatement) -> dict[str, Any]:
+    a = s.view.account
+    prop = s.view.property
+    return {
+        "reference": a.reference,
+        "council": a.council_code,
+        "kind": a.kind.value,
+        "balance": s.view.balance.to_json(),
+        "balance_by_year": {str(y): m.to_json() for y, m in s.balance_by_year.items()},
+        "start_date": a.start_date.isoformat(),
+        "end_date": None if a.end_date is None else a.end_date.isoformat(),
+        "payment_method": a.payment_method.value,
+        "instalment_day": None if a.instalment_day is None else a.instalment_day.value,
+        "instalments": a.instalments,
+        "description": a.description,
+        "version": a.version,
+        "parties": [
+            {
+                "reference": p.reference,
+                "name": p.name,
+                "type": p.kind.value,
+                "date_of_birth": None if p.date_of_birth is None else p.date_of_birth.isoformat(),
+            }
+            for p in s.view.parties
+        ],
+        "property": None
+        if prop is None
+        else {
+            "address": prop.address,
+            "postcode": prop.postcode,
+            "uprn": prop.uprn,
+            "band": None if prop.band is None else prop.band.value,
+            "rateable_value": None
+            if prop.rateable_value is None
+            else prop.rateable_value.to_json(),
+        },
+        "postings": [
+            {
+                "id": p.id,
+                "kind": p.kind.value,
+                "amount": p.amount.to_json(),
+                "financial_year": str(p.financial_year),
+                "effective_date": p.effective_date.isoformat(),
+                "posted_on": p.posted_on.isoformat(),
+                "reason": p.reason,
+                "reverses": p.reverses_id,
+                "payment_id": p.payment_id,
+            }
+            for p in s.postings
+        ],
+        "schedule": None
+        if s.schedule is None
+        else {
+            "kind": s.schedule.kind.value,
+            "total": s.schedule.total.to_json(),
+            "reason": s.schedule.reason,
+            "instalments": [
+                {"due_date": i.due_date.isoformat(), "amount": i.amount.to_json()}
+                for i in s.schedule.instalments
+            ],
+        },
+    }
+
+
+def print_statement(s: AccountStatement) -> None:
+    a = s.view.account
+    console.print(
+        f"[bold]{a.reference}[/bold]  {a.kind.label} · {s.view.council.name}  "
+        f"balance [bold]{s.view.balance}[/bold]"
+    )
+    for p in s.view.parties:
+        born = f", born {p.date_of_birth:%d %B %Y}" if p.date_of_birth else ""
+        console.print(f"  liable: {p.name} ({p.kind.value}{born}) · customer {p.reference}")
+    if s.view.property is not None:
+        prop = s.view.property
+        extra = f" · band {prop.band.value}" if prop.band else ""
+        if prop.rateable_value is not None:
+            extra += f" · rateable value {prop.rateable_value}"
+        console.print(f"  property: {prop.address}, {prop.postcode}{extra}")
+    period = f"from {a.start_date:%d %B %Y}" + (f" to {a.end_date:%d %B %Y}" if a.end_date else "")
+    console.print(f"  liable {period} · pays by {a.payment_method.value.replace('_', ' ')}")
+    table = Table(title="Ledger", show_lines=False)
+    for column in ("#", "date", "kind", "year", "amount", "reason"):
+        table.add_column(column, justify="right" if column in ("#", "amount") else "left")
+    for p in s.postings:
+        table.add_row(
+            str(p.id),
+            p.effective_date.isoformat(),
+            p.kind.value,
+            str(p.financial_year),
+            p.amount.format(),
+            p.reason,
+        )
+    console.print(table)
+    if s.schedule is not None:
+        sched = Table(title=f"Schedule ({s.schedule.kind.value}): {s.schedule.reason}")
+        sched.add_column("due")
+        sched.add_column("amount", justify="right")
+        for i in s.schedule.instalments:
+            sched.add_row(i.due_date.isoformat(), i.amount.format())
+        console.print(sched)
+
+
+def print_problems(problems: list[Problem], title: str) -> None:
+    table = Table(title=title, title_style="bold red")
+    for column in ("file", "line", "field", "problem"):
+        table.add_column(column)
+    for p in problems:
+        table.add_row(p.file or "", "" if p.line is None else str(p.line), p.field or "", p.message)
+    errors.print(table)

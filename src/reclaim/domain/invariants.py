@@ -1,0 +1,76 @@
+"""The one list of invariants that every account must satisfy at all times.
+
+``reclaim check`` proves each of them over every account in the database and exits non-zero on
+any breach; the tests run the same list after every batch and import. Storage supplies a
+set-based query for each (so a million accounts check in seconds); a convention test makes sure
+no invariant is without one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Invariant:
+    code: str
+    title: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    invariant: str
+    where: str  # an account reference, a payment id, a schedule id …
+    detail: str
+
+
+INVARIANTS: tuple[Invariant, ...] = (
+    Invariant(
+        "balance_is_sum_of_postings",
+        "Every account's balance equals the sum of its postings",
+        "A balance is never stored independently of the ledger that explains it.",
+    ),
+    Invariant(
+        "postings_unaltered",
+        "No posting has been altered since it was made",
+        "Each posting's content hash, taken when it was made, still matches its content.",
+    ),
+    Invariant(
+        "posting_signs",
+        "Every posting has the sign its kind requires",
+        "Charges, costs and refunds increase a balance; payments and write-offs reduce it.",
+    ),
+    Invariant(
+        "reversals_exact",
+        "A reversal undoes exactly one posting of the same account, once, for the opposite amount",
+        "Corrections are reversing entries, never edits, and cannot double-count.",
+    ),
+    Invariant(
+        "allocations_within_payment",
+        "Allocations never exceed the payment they allocate",
+        "A payment can be shared out, but never into more money than was received.",
+    ),
+    Invariant(
+        "allocations_match_postings",
+        "Each allocation is matched by its payment posting, for the same account, year and amount",
+        "What the allocation record says and what the ledger shows must agree.",
+    ),
+    Invariant(
+        "suspense_is_unallocated",
+        "A payment in suspense has no allocations; an allocated payment is fully allocated",
+        "Money is never both waiting in suspense and on an account, nor partly lost.",
+    ),
+    Invariant(
+        "schedules_sum_to_charge",
+        "Every schedule's instalments add up to the total it schedules",
+        "Recovery counts from the instalments a bill sets, so they must add up to the bill.",
+    ),
+)
+
+
+def invariant(code: str) -> Invariant:
+    for inv in INVARIANTS:
+        if inv.code == code:
+            return inv
+    raise KeyError(code)

@@ -1,0 +1,255 @@
+"""``reclaim check``: prove every invariant in reclaim.domain.invariants over the database.
+
+Each invariant has one set-based query here that returns its breaches, so a million accounts are
+checked in seconds rather than one at a time. The only check that reads every row into Python
+is the content hash of each posting, streamed in chunks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
+
+from reclaim.domain.invariants import INVARIANTS, Breach, Invariant
+from reclaim.domain.ledger import PostingKind, posting_hash
+
+Finder = Callable[[Connection], Iterator[Breach]]
+_FINDERS: dict[str, Finder] = {}
+
+
+def finder(code: str) -> Callable[[Finder], Finder]:
+    def register(function: Finder) -> Finder:
+        _FINDERS[code] = function
+        return function
+
+    return register
+
+
+def finder_for(invariant: Invariant) -> Finder:
+    return _FINDERS[invariant.code]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    invariant: Invariant
+    breaches: list[Breach]
+    checked: int  # how many items the check looked at
+
+
+def run_checks(conn: Connection, limit: int = 1000) -> list[CheckResult]:
+    """Run every invariant; at most ``limit`` breaches of each are kept for the report."""
+    results = []
+    for inv in INVARIANTS:
+        breaches: list[Breach] = []
+        for breach in finder_for(inv)(conn):
+            breaches.append(breach)
+            if len(breaches) >= limit:
+                break
+        results.append(CheckResult(inv, breaches, _counted(conn, inv.code)))
+    return results
+
+
+_COUNTED_TABLE = {
+    "balance_is_sum_of_postings": "accounts",
+    "postings_unaltered": "postings",
+    "posting_signs": "postings",
+    "reversals_exact": "postings WHERE reverses_id IS NOT NULL",
+    "allocations_within_payment": "payments",
+    "allocations_match_postings": "allocations",
+    "suspense_is_unallocated": "payments",
+    "schedules_sum_to_charge": "schedules",
+}
+
+
+def _counted(conn: Connection, code: str) -> int:
+    return int(conn.execute(text(f"SELECT COUNT(*) FROM {_COUNTED_TABLE[code]}")).scalar_one())
+
+
+def _rows(conn: Connection, sql: str) -> Iterator[tuple[object, ...]]:
+    yield from (tuple(r) for r in conn.execute(text(sql)))
+
+
+@finder("balance_is_sum_of_postings")
+def _balances(conn: Connection) -> Iterator[Breach]:
+    sql = """
+        SELECT a.reference, a.balance_pence, COALESCE(s.total, 0)
+        FROM accounts a
+        LEFT JOIN (SELECT account_id, SUM(amount_pence) AS total FROM postings
+                   GROUP BY account_id) s ON s.account_id = a.id
+        WHERE a.balance_pence <> COALESCE(s.total, 0)
+        ORDER BY a.id
+    """
+    for reference, stored, total in _rows(conn, sql):
+        yield Breach(
+            "balance_is_sum_of_postings",
+            f"account {reference}",
+            f"balance says {_pounds(stored)} but its postings add up to {_pounds(total)}",
+        )
+
+
+@finder("postings_unaltered")
+def _hashes(conn: Connection) -> Iterator[Breach]:
+    result = conn.execution_options(yield_per=20_000).execute(
+        text(
+            "SELECT p.id, p.account_id, p.kind, p.amount_pence, p.financial_year, "
+            "p.effective_date, p.posted_on, p.reason, p.reverses_id, p.payment_id, "
+            "p.content_hash, a.reference FROM postings p JOIN accounts a ON a.id = p.account_id "
+            "ORDER BY p.id"
+        ).columns()
+    )
+    from datetime import date
+
+    def as_date(value: object) -> date:
+        return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+    for row in result:
+        expected = posting_hash(
+            account_id=row[1],
+            kind=row[2],
+            amount_pence=row[3],
+            financial_year=row[4],
+            effective_date=as_date(row[5]),
+            posted_on=as_date(row[6]),
+            reason=row[7],
+            reverses_id=row[8],
+            payment_id=row[9],
+        )
+        if expected != row[10]:
+            yield Breach(
+                "postings_unaltered",
+                f"account {row[11]}",
+                f"posting {row[0]} no longer matches the content it was made with",
+            )
+
+
+@finder("posting_signs")
+def _signs(conn: Connection) -> Iterator[Breach]:
+    positive = "', '".join((PostingKind.CHARGE, PostingKind.COSTS, PostingKind.REFUND))
+    negative = "', '".join((PostingKind.PAYMENT, PostingKind.WRITE_OFF))
+    sql = f"""
+        SELECT a.reference, p.id, p.kind, p.amount_pence FROM postings p
+        JOIN accounts a ON a.id = p.account_id
+        WHERE (p.kind IN ('{positive}') AND p.amount_pence <= 0)
+           OR (p.kind IN ('{negative}') AND p.amount_pence >= 0)
+           OR p.amount_pence = 0
+        ORDER BY p.id
+    """  # noqa: S608 - the values are our own closed set
+    for reference, posting_id, kind, pence in _rows(conn, sql):
+        yield Breach(
+            "posting_signs",
+            f"account {reference}",
+            f"posting {posting_id} is a {kind} of {_pounds(pence)}, the wrong sign for its kind",
+        )
+
+
+@finder("reversals_exact")
+def _reversals(conn: Connection) -> Iterator[Breach]:
+    sql = """
+        SELECT a.reference, r.id, r.kind, r.reverses_id, o.id, o.account_id, r.account_id,
+               o.amount_pence, r.amount_pence, o.kind
+        FROM postings r
+        JOIN accounts a ON a.id = r.account_id
+        LEFT JOIN postings o ON o.id = r.reverses_id
+        WHERE (r.kind = 'reversal') <> (r.reverses_id IS NOT NULL)
+           OR (r.reverses_id IS NOT NULL AND (
+                o.id IS NULL OR o.account_id <> r.account_id
+                OR o.amount_pence <> -r.amount_pence OR o.kind = 'reversal'))
+        ORDER BY r.id
+    """
+    for reference, rid, kind, reverses, oid, _oacc, _racc, oamt, ramt, okind in _rows(conn, sql):
+        if (kind == "reversal") != (reverses is not None):
+            detail = f"posting {rid} ({kind}) and its 'reverses' link disagree"
+        elif oid is None:
+            detail = f"reversal {rid} names posting {reverses}, which does not exist"
+        elif okind == "reversal":
+            detail = f"reversal {rid} reverses another reversal ({oid})"
+        elif oamt != -int(str(ramt)):
+            detail = f"reversal {rid} is for {_pounds(ramt)} but undoes {_pounds(oamt)}"
+        else:
+            detail = f"reversal {rid} is on a different account from posting {oid}"
+        yield Breach("reversals_exact", f"account {reference}", detail)
+
+
+@finder("allocations_within_payment")
+def _allocations_within(conn: Connection) -> Iterator[Breach]:
+    sql = """
+        SELECT p.id, p.amount_pence, s.total FROM payments p
+        JOIN (SELECT payment_id, SUM(amount_pence) AS total FROM allocations
+              GROUP BY payment_id) s ON s.payment_id = p.id
+        WHERE s.total > p.amount_pence
+        ORDER BY p.id
+    """
+    for payment_id, amount, total in _rows(conn, sql):
+        yield Breach(
+            "allocations_within_payment",
+            f"payment {payment_id}",
+            f"allocations add up to {_pounds(total)}, more than the {_pounds(amount)} received",
+        )
+
+
+@finder("allocations_match_postings")
+def _allocations_match(conn: Connection) -> Iterator[Breach]:
+    sql = """
+        SELECT al.id, al.payment_id, a.reference FROM allocations al
+        JOIN accounts a ON a.id = al.account_id
+        LEFT JOIN postings p ON p.id = al.posting_id
+        WHERE p.id IS NULL OR p.kind <> 'payment' OR p.account_id <> al.account_id
+           OR p.financial_year <> al.financial_year OR p.amount_pence <> -al.amount_pence
+           OR p.payment_id IS NULL OR p.payment_id <> al.payment_id
+        ORDER BY al.id
+    """
+    for allocation_id, payment_id, reference in _rows(conn, sql):
+        yield Breach(
+            "allocations_match_postings",
+            f"account {reference}",
+            f"allocation {allocation_id} of payment {payment_id} does not match its posting",
+        )
+
+
+@finder("suspense_is_unallocated")
+def _suspense(conn: Connection) -> Iterator[Breach]:
+    sql = """
+        SELECT p.id, p.status, p.amount_pence, COALESCE(s.total, 0) FROM payments p
+        LEFT JOIN (SELECT payment_id, SUM(amount_pence) AS total FROM allocations
+                   GROUP BY payment_id) s ON s.payment_id = p.id
+        WHERE (p.status = 'suspense' AND COALESCE(s.total, 0) <> 0)
+           OR (p.status = 'allocated' AND COALESCE(s.total, 0) <> p.amount_pence)
+        ORDER BY p.id
+    """
+    for payment_id, status, amount, total in _rows(conn, sql):
+        yield Breach(
+            "suspense_is_unallocated",
+            f"payment {payment_id}",
+            f"payment of {_pounds(amount)} is '{status}' but {_pounds(total)} of it is allocated",
+        )
+
+
+@finder("schedules_sum_to_charge")
+def _schedules(conn: Connection) -> Iterator[Breach]:
+    sql = """
+        SELECT s.id, a.reference, s.total_pence, COALESCE(i.total, 0), c.amount_pence
+        FROM schedules s
+        JOIN accounts a ON a.id = s.account_id
+        LEFT JOIN (SELECT schedule_id, SUM(amount_pence) AS total FROM instalments
+                   GROUP BY schedule_id) i ON i.schedule_id = s.id
+        LEFT JOIN postings c ON c.id = s.charge_posting_id
+        WHERE s.total_pence <> COALESCE(i.total, 0)
+           OR (c.id IS NOT NULL AND c.amount_pence <> s.total_pence)
+        ORDER BY s.id
+    """
+    for schedule_id, reference, total, instalments, charge in _rows(conn, sql):
+        if total != instalments:
+            detail = f"instalments add up to {_pounds(instalments)}, not {_pounds(total)}"
+        else:
+            detail = f"schedules {_pounds(total)} but its charge is {_pounds(charge)}"
+        yield Breach(
+            "schedules_sum_to_charge", f"account {reference}", f"schedule {schedule_id}: {detail}"
+        )
+
+
+def _pounds(pence: object) -> str:
+    from reclaim.money import Money
+
+    return Money(int(str(pence))).format()

@@ -1,0 +1,388 @@
+"""The foundations: councils, parties, properties, accounts, ledger, payments, schedules.
+
+Ledger tables (postings, allocations, instalments) refuse UPDATE and DELETE by trigger: a
+correction is a new, reversing entry.
+
+Revision ID: 0001
+Revises:
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from reclaim.store.tables import APPEND_ONLY
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "councils",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("code", sa.String(length=20), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("country", sa.String(length=10), nullable=False),
+        sa.Column("allocation_within", sa.String(length=20), nullable=False),
+        sa.Column("allocation_priority", sa.Text(), nullable=False),
+        sa.CheckConstraint(
+            "allocation_within IN ('oldest_first', 'current_first')",
+            name=op.f("ck_councils_allocation_within"),
+        ),
+        sa.CheckConstraint("country IN ('england', 'wales')", name=op.f("ck_councils_country")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_councils")),
+        sa.UniqueConstraint("code", name=op.f("uq_councils_code")),
+    )
+    op.create_table(
+        "imports",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("file_name", sa.Text(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("rows", sa.Integer(), nullable=False),
+        sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("kind IN ('accounts', 'payments')", name=op.f("ck_imports_kind")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_imports")),
+        sa.UniqueConstraint("kind", "sha256", name=op.f("uq_imports_kind_sha256")),
+    )
+    op.create_table(
+        "parties",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "council_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("reference", sa.String(length=40), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("date_of_birth", sa.Date(), nullable=True),
+        sa.CheckConstraint("kind IN ('person', 'organisation')", name=op.f("ck_parties_kind")),
+        sa.ForeignKeyConstraint(
+            ["council_id"], ["councils.id"], name=op.f("fk_parties_council_id_councils")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_parties")),
+        sa.UniqueConstraint(
+            "council_id", "reference", name=op.f("uq_parties_council_id_reference")
+        ),
+    )
+    op.create_table(
+        "payments",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "council_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
+        ),
+        sa.Column("payment_date", sa.Date(), nullable=False),
+        sa.Column("reference", sa.String(length=40), nullable=False),
+        sa.Column("amount_pence", sa.BigInteger(), nullable=False),
+        sa.Column("channel", sa.String(length=20), nullable=False),
+        sa.Column("external_id", sa.String(length=80), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("import_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "channel IN ('direct_debit', 'standing_order', 'card', 'bank_transfer', 'paypoint', 'post_office', 'cash', 'cheque', 'attachment', 'other')",
+            name=op.f("ck_payments_channel"),
+        ),
+        sa.CheckConstraint(
+            "status IN ('allocated', 'suspense', 'reversed')", name=op.f("ck_payments_status")
+        ),
+        sa.CheckConstraint("amount_pence > 0", name=op.f("ck_payments_positive")),
+        sa.ForeignKeyConstraint(
+            ["council_id"], ["councils.id"], name=op.f("fk_payments_council_id_councils")
+        ),
+        sa.ForeignKeyConstraint(
+            ["import_id"], ["imports.id"], name=op.f("fk_payments_import_id_imports")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_payments")),
+        sa.UniqueConstraint("channel", "external_id", name=op.f("uq_payments_channel_external_id")),
+    )
+    with op.batch_alter_table("payments", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_payments_status"), ["status"], unique=False)
+
+    op.create_table(
+        "properties",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "council_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("address", sa.Text(), nullable=False),
+        sa.Column("postcode", sa.String(length=8), nullable=False),
+        sa.Column("uprn", sa.String(length=12), nullable=True),
+        sa.Column("band", sa.String(length=10), nullable=True),
+        sa.Column("rateable_value_pence", sa.BigInteger(), nullable=True),
+        sa.CheckConstraint(
+            "band IN ('A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'unbanded')",
+            name=op.f("ck_properties_band"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["council_id"], ["councils.id"], name=op.f("fk_properties_council_id_councils")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_properties")),
+    )
+    with op.batch_alter_table("properties", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_properties_council_id_uprn"), ["council_id", "uprn"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_properties_postcode"), ["postcode"], unique=False)
+
+    op.create_table(
+        "accounts",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "council_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column("reference", sa.String(length=40), nullable=False),
+        sa.Column(
+            "property_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
+        ),
+        sa.Column("start_date", sa.Date(), nullable=False),
+        sa.Column("end_date", sa.Date(), nullable=True),
+        sa.Column("payment_method", sa.String(length=20), nullable=False),
+        sa.Column("instalment_day", sa.String(length=4), nullable=True),
+        sa.Column("instalments", sa.Integer(), nullable=True),
+        sa.Column("description", sa.Text(), server_default="", nullable=False),
+        sa.Column("balance_pence", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("import_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
+        sa.CheckConstraint(
+            "instalment_day IN ('1', '5', '15', '24', 'last')",
+            name=op.f("ck_accounts_instalment_day"),
+        ),
+        sa.CheckConstraint(
+            "kind IN ('council_tax', 'business_rates', 'sundry_debt', 'hb_overpayment', 'rent', 'former_tenant_arrears', 'commercial_rent')",
+            name=op.f("ck_accounts_kind"),
+        ),
+        sa.CheckConstraint(
+            "payment_method IN ('direct_debit', 'standing_order', 'card', 'bank_transfer', 'paypoint', 'post_office', 'cash', 'cheque', 'attachment', 'other')",
+            name=op.f("ck_accounts_payment_method"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["council_id"], ["councils.id"], name=op.f("fk_accounts_council_id_councils")
+        ),
+        sa.ForeignKeyConstraint(
+            ["import_id"], ["imports.id"], name=op.f("fk_accounts_import_id_imports")
+        ),
+        sa.ForeignKeyConstraint(
+            ["property_id"], ["properties.id"], name=op.f("fk_accounts_property_id_properties")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_accounts")),
+        sa.UniqueConstraint(
+            "council_id", "reference", name=op.f("uq_accounts_council_id_reference")
+        ),
+    )
+    with op.batch_alter_table("accounts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_accounts_reference"), ["reference"], unique=False)
+
+    op.create_table(
+        "account_parties",
+        sa.Column(
+            "account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("party_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_account_parties_account_id_accounts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["party_id"], ["parties.id"], name=op.f("fk_account_parties_party_id_parties")
+        ),
+        sa.PrimaryKeyConstraint("account_id", "party_id", name=op.f("pk_account_parties")),
+    )
+    with op.batch_alter_table("account_parties", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_account_parties_party_id"), ["party_id"], unique=False)
+
+    op.create_table(
+        "postings",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("amount_pence", sa.BigInteger(), nullable=False),
+        sa.Column("financial_year", sa.Integer(), nullable=False),
+        sa.Column("effective_date", sa.Date(), nullable=False),
+        sa.Column("posted_on", sa.Date(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column(
+            "reverses_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
+        ),
+        sa.Column(
+            "payment_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
+        ),
+        sa.Column("content_hash", sa.String(length=64), nullable=False),
+        sa.CheckConstraint(
+            "kind IN ('charge', 'payment', 'reversal', 'adjustment', 'costs', 'write_off', 'refund', 'transfer')",
+            name=op.f("ck_postings_kind"),
+        ),
+        sa.CheckConstraint("amount_pence <> 0", name=op.f("ck_postings_not_zero")),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_postings_account_id_accounts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["payment_id"], ["payments.id"], name=op.f("fk_postings_payment_id_payments")
+        ),
+        sa.ForeignKeyConstraint(
+            ["reverses_id"], ["postings.id"], name=op.f("fk_postings_reverses_id_postings")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_postings")),
+        sa.UniqueConstraint("reverses_id", name=op.f("uq_postings_reverses_id")),
+    )
+    with op.batch_alter_table("postings", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_postings_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_postings_payment_id"), ["payment_id"], unique=False)
+
+    op.create_table(
+        "allocations",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "payment_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column(
+            "account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column(
+            "posting_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("financial_year", sa.Integer(), nullable=False),
+        sa.Column("amount_pence", sa.BigInteger(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("allocated_on", sa.Date(), nullable=False),
+        sa.CheckConstraint("amount_pence > 0", name=op.f("ck_allocations_positive")),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_allocations_account_id_accounts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["payment_id"], ["payments.id"], name=op.f("fk_allocations_payment_id_payments")
+        ),
+        sa.ForeignKeyConstraint(
+            ["posting_id"], ["postings.id"], name=op.f("fk_allocations_posting_id_postings")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_allocations")),
+        sa.UniqueConstraint("posting_id", name=op.f("uq_allocations_posting_id")),
+    )
+    with op.batch_alter_table("allocations", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_allocations_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_allocations_payment_id"), ["payment_id"], unique=False)
+
+    op.create_table(
+        "schedules",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("total_pence", sa.BigInteger(), nullable=False),
+        sa.Column(
+            "charge_posting_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
+        ),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("created_on", sa.Date(), nullable=False),
+        sa.Column(
+            "superseded_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
+        ),
+        sa.CheckConstraint(
+            "kind IN ('statutory', 'invoice', 'arrangement')", name=op.f("ck_schedules_kind")
+        ),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_schedules_account_id_accounts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["charge_posting_id"],
+            ["postings.id"],
+            name=op.f("fk_schedules_charge_posting_id_postings"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["superseded_by"], ["schedules.id"], name=op.f("fk_schedules_superseded_by_schedules")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_schedules")),
+    )
+    with op.batch_alter_table("schedules", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_schedules_account_id"), ["account_id"], unique=False)
+
+    op.create_table(
+        "instalments",
+        sa.Column(
+            "schedule_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("due_date", sa.Date(), nullable=False),
+        sa.Column("amount_pence", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["schedule_id"], ["schedules.id"], name=op.f("fk_instalments_schedule_id_schedules")
+        ),
+        sa.PrimaryKeyConstraint("schedule_id", "seq", name=op.f("pk_instalments")),
+    )
+    append_only_triggers()
+
+
+def downgrade() -> None:
+    drop_append_only_triggers()
+    op.drop_table("instalments")
+    with op.batch_alter_table("schedules", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_schedules_account_id"))
+
+    op.drop_table("schedules")
+    with op.batch_alter_table("allocations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_allocations_payment_id"))
+        batch_op.drop_index(batch_op.f("ix_allocations_account_id"))
+
+    op.drop_table("allocations")
+    with op.batch_alter_table("postings", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_postings_payment_id"))
+        batch_op.drop_index(batch_op.f("ix_postings_account_id"))
+
+    op.drop_table("postings")
+    with op.batch_alter_table("account_parties", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_account_parties_party_id"))
+
+    op.drop_table("account_parties")
+    with op.batch_alter_table("accounts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_accounts_reference"))
+
+    op.drop_table("accounts")
+    with op.batch_alter_table("properties", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_properties_postcode"))
+        batch_op.drop_index(batch_op.f("ix_properties_council_id_uprn"))
+
+    op.drop_table("properties")
+    with op.batch_alter_table("payments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_payments_status"))
+
+    op.drop_table("payments")
+    op.drop_table("parties")
+    op.drop_table("imports")
+    op.drop_table("councils")
+
+
+def append_only_triggers() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "CREATE FUNCTION reclaim_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN RAISE EXCEPTION '% rows are never changed or deleted: "
+            "make a new, reversing entry instead', TG_TABLE_NAME; END $$"
+        )
+        for table in APPEND_ONLY:
+            op.execute(
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION reclaim_append_only()"
+            )
+        return
+    for table in APPEND_ONLY:
+        for action in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} rows are never changed or deleted: "
+                "make a new, reversing entry instead'); END"
+            )
+
+
+def drop_append_only_triggers() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for table in APPEND_ONLY:
+            op.execute(f"DROP TRIGGER {table}_append_only ON {table}")
+        op.execute("DROP FUNCTION reclaim_append_only()")
+        return
+    for table in APPEND_ONLY:
+        for action in ("update", "delete"):
+            op.execute(f"DROP TRIGGER {table}_no_{action}")

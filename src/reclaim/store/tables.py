@@ -1,0 +1,225 @@
+"""The database tables (SQLAlchemy Core). Migrations in ``migrations/`` create exactly these.
+
+Conventions: ``*_pence`` columns are BIGINT integer pence; ``financial_year`` is the year the
+financial year starts (2026 means 2026/27); business dates are DATE; moments are UTC
+timestamps. Each closed set of values has a CHECK constraint listing it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from reclaim.calendar import Country
+from reclaim.domain.accounts import AccountKind, PaymentMethod
+from reclaim.domain.councils import YearOrder
+from reclaim.domain.ledger import PostingKind
+from reclaim.domain.parties import PartyKind
+from reclaim.domain.payments import PaymentStatus
+from reclaim.domain.properties import Band
+from reclaim.domain.schedules import ScheduleKind
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def one_of(column: str, values: type[StrEnum], name: str | None = None) -> CheckConstraint:
+    listed = ", ".join(f"'{v.value}'" for v in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=name or column)
+
+
+Id = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements INTEGER PRIMARY KEY
+
+imports = Table(
+    "imports",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("file_name", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("kind", "sha256"),
+    CheckConstraint("kind IN ('accounts', 'payments')", name="kind"),
+)
+
+councils = Table(
+    "councils",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("code", String(20), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("country", String(10), nullable=False),
+    Column("allocation_within", String(20), nullable=False),
+    Column("allocation_priority", Text, nullable=False),
+    one_of("country", Country),
+    one_of("allocation_within", YearOrder),
+)
+
+parties = Table(
+    "parties",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("council_id", ForeignKey("councils.id"), nullable=False),
+    Column("reference", String(40), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("date_of_birth", Date),
+    UniqueConstraint("council_id", "reference"),
+    one_of("kind", PartyKind),
+)
+
+properties = Table(
+    "properties",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("council_id", ForeignKey("councils.id"), nullable=False),
+    Column("address", Text, nullable=False),
+    Column("postcode", String(8), nullable=False),
+    Column("uprn", String(12)),
+    Column("band", String(10)),
+    Column("rateable_value_pence", BigInteger),
+    one_of("band", Band),
+    Index(None, "council_id", "uprn"),
+    Index(None, "postcode"),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("council_id", ForeignKey("councils.id"), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("reference", String(40), nullable=False),
+    Column("property_id", ForeignKey("properties.id")),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date),
+    Column("payment_method", String(20), nullable=False),
+    Column("instalment_day", String(4)),
+    Column("instalments", Integer),
+    Column("description", Text, nullable=False, server_default=""),
+    # The sum of the account's postings, kept with it so that lists and runs need not add up
+    # the ledger; ``reclaim check`` proves it equal to the postings.
+    Column("balance_pence", BigInteger, nullable=False, server_default="0"),
+    # Counts the changes made; a change made from an older version is refused.
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("import_id", ForeignKey("imports.id")),
+    UniqueConstraint("council_id", "reference"),
+    one_of("kind", AccountKind),
+    one_of("payment_method", PaymentMethod),
+    CheckConstraint("instalment_day IN ('1', '5', '15', '24', 'last')", name="instalment_day"),
+    Index(None, "reference"),
+)
+
+account_parties = Table(
+    "account_parties",
+    metadata,
+    Column("account_id", ForeignKey("accounts.id"), primary_key=True),
+    Column("party_id", ForeignKey("parties.id"), primary_key=True),
+    Index(None, "party_id"),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("council_id", ForeignKey("councils.id")),
+    Column("payment_date", Date, nullable=False),
+    Column("reference", String(40), nullable=False),
+    Column("amount_pence", BigInteger, nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("external_id", String(80), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("import_id", ForeignKey("imports.id")),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("channel", "external_id"),
+    one_of("channel", PaymentMethod),
+    one_of("status", PaymentStatus),
+    CheckConstraint("amount_pence > 0", name="positive"),
+    Index(None, "status"),
+)
+
+postings = Table(
+    "postings",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("account_id", ForeignKey("accounts.id"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("amount_pence", BigInteger, nullable=False),
+    Column("financial_year", Integer, nullable=False),
+    Column("effective_date", Date, nullable=False),
+    Column("posted_on", Date, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("reverses_id", ForeignKey("postings.id"), unique=True),
+    Column("payment_id", ForeignKey("payments.id")),
+    Column("content_hash", String(64), nullable=False),
+    one_of("kind", PostingKind),
+    CheckConstraint("amount_pence <> 0", name="not_zero"),
+    Index(None, "account_id"),
+    Index(None, "payment_id"),
+)
+
+allocations = Table(
+    "allocations",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("payment_id", ForeignKey("payments.id"), nullable=False),
+    Column("account_id", ForeignKey("accounts.id"), nullable=False),
+    Column("posting_id", ForeignKey("postings.id"), nullable=False, unique=True),
+    Column("financial_year", Integer, nullable=False),
+    Column("amount_pence", BigInteger, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("allocated_on", Date, nullable=False),
+    CheckConstraint("amount_pence > 0", name="positive"),
+    Index(None, "payment_id"),
+    Index(None, "account_id"),
+)
+
+schedules = Table(
+    "schedules",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("account_id", ForeignKey("accounts.id"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("total_pence", BigInteger, nullable=False),
+    Column("charge_posting_id", ForeignKey("postings.id")),
+    Column("reason", Text, nullable=False),
+    Column("created_on", Date, nullable=False),
+    Column("superseded_by", ForeignKey("schedules.id")),
+    one_of("kind", ScheduleKind),
+    Index(None, "account_id"),
+)
+
+instalments = Table(
+    "instalments",
+    metadata,
+    Column("schedule_id", ForeignKey("schedules.id"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("due_date", Date, nullable=False),
+    Column("amount_pence", BigInteger, nullable=False),
+)
+
+# Tables whose rows are never changed or deleted once written (enforced by trigger).
+APPEND_ONLY = ("postings", "allocations", "instalments")
