@@ -115,7 +115,7 @@ class FinancialYear:
 
     @classmethod
     def containing(cls, day: date) -> FinancialYear:
-        return cls(day.year if day.month >= 4 else day.year - 1)
+        return _financial_year(day.year if day.month >= 4 else day.year - 1)
 
     @property
     def start(self) -> date:
@@ -269,3 +269,9 @@ def london_midnight_utc(day: date) -> datetime:
     if isinstance(day, datetime):
         raise TypeError(f"london_midnight_utc takes a date, not the datetime {day!r}")
     return datetime(day.year, day.month, day.day, tzinfo=LONDON).astimezone(UTC)
+
+
+@cache
+def _financial_year(start_year: int) -> FinancialYear:
+    """Financial years are immutable values; bulk work asks for the same few millions of times."""
+    return FinancialYear(start_year)

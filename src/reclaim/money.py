@@ -98,7 +98,8 @@ class Money:
     pence: int
 
     def __post_init__(self) -> None:
-        _require_int(self.pence, "Money pence")
+        if type(self.pence) is not int:  # fast path: exactly int (bool is refused)
+            _require_int(self.pence, "Money pence")
 
     # ---- construction -------------------------------------------------------------
 
@@ -128,7 +129,7 @@ class Money:
 
     @classmethod
     def zero(cls) -> Money:
-        return cls(0)
+        return _ZERO
 
     @classmethod
     def from_pounds(cls, pounds: int) -> Money:
@@ -139,10 +140,14 @@ class Money:
     # ---- arithmetic ---------------------------------------------------------------
 
     def __add__(self, other: Money) -> Money:
-        return Money(self.pence + _require_money(other, "add").pence)
+        if type(other) is not Money:
+            _require_money(other, "add")
+        return Money(self.pence + other.pence)
 
     def __sub__(self, other: Money) -> Money:
-        return Money(self.pence - _require_money(other, "subtract").pence)
+        if type(other) is not Money:
+            _require_money(other, "subtract")
+        return Money(self.pence - other.pence)
 
     def __neg__(self) -> Money:
         return Money(-self.pence)
@@ -267,6 +272,9 @@ class Money:
     def _signed(self, shares: list[int]) -> list[Money]:
         sign = -1 if self.pence < 0 else 1
         return [Money(sign * share) for share in shares]
+
+
+_ZERO = Money(0)
 
 
 def _require_money(value: object, verb: str) -> Money:

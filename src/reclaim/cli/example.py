@@ -7,6 +7,7 @@ account and proves every invariant with ``reclaim check``.
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -23,8 +24,6 @@ from reclaim.services.checks import run_checks
 from reclaim.services.payments import suspense_list
 from reclaim.store.database import make_engine, migrate
 from reclaim.store.unit_of_work import UnitOfWork
-
-from datetime import UTC, date, datetime
 
 # The example happens on a fixed day, so its output is the same whenever it is run.
 EXAMPLE_DAY = date(2026, 6, 12)
@@ -57,9 +56,10 @@ def run_example(db: Path, console: Console) -> None:
             )
             uow.commit()
         summary = paid.summary
+        assert summary is not None  # a payment import always has one
         console.print(
             f"4. Imported {paid.rows} payments from {PAYMENTS_CSV.name}: "
-            f"{summary.allocated} allocated, {summary.to_suspense} to suspense."  # type: ignore[union-attr]
+            f"{summary.allocated} allocated, {summary.to_suspense} to suspense."
         )
         with UnitOfWork(engine) as uow:
             again = import_payments(

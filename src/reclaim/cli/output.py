@@ -109,14 +109,14 @@ def print_statement(s: AccountStatement) -> None:
     table = Table(title="Ledger", show_lines=False)
     for column in ("#", "date", "kind", "year", "amount", "reason"):
         table.add_column(column, justify="right" if column in ("#", "amount") else "left")
-    for p in s.postings:
+    for posting in s.postings:
         table.add_row(
-            str(p.id),
-            p.effective_date.isoformat(),
-            p.kind.value,
-            str(p.financial_year),
-            p.amount.format(),
-            p.reason,
+            str(posting.id),
+            posting.effective_date.isoformat(),
+            posting.kind.value,
+            str(posting.financial_year),
+            posting.amount.format(),
+            posting.reason,
         )
     console.print(table)
     if s.schedule is not None:

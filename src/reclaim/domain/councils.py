@@ -91,7 +91,7 @@ class Council:
     allocation_policy: AllocationPolicy = field(default_factory=AllocationPolicy)
 
     def __post_init__(self) -> None:
-        if not COUNCIL_CODE.match(self.code):
+        if not COUNCIL_CODE.fullmatch(self.code):
             raise DomainError(
                 f"'{self.code}' is not a council code: use 2 to 20 capital letters, digits, "
                 "'-' or '_', starting with a letter (for example KNOWSLEY or RBWM)"

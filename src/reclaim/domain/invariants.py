@@ -48,17 +48,13 @@ INVARIANTS: tuple[Invariant, ...] = (
     ),
     Invariant(
         "allocations_within_payment",
-        "Allocations never exceed the payment they allocate",
-        "A payment can be shared out, but never into more money than was received.",
+        "No payment is allocated to more money than was received",
+        "A payment can be shared across accounts and years, never into more than it was.",
     ),
     Invariant(
-        "allocations_match_postings",
-        "Each allocation is matched by its payment posting, for the same account, year and amount",
-        "What the allocation record says and what the ledger shows must agree.",
-    ),
-    Invariant(
-        "suspense_is_unallocated",
-        "A payment in suspense has no allocations; an allocated payment is fully allocated",
+        "payments_fully_accounted",
+        "An allocated payment is allocated in full, in its own council; one in suspense or "
+        "reversed has nothing left on any account",
         "Money is never both waiting in suspense and on an account, nor partly lost.",
     ),
     Invariant(

@@ -159,7 +159,7 @@ class AccountLedger:
     version, so two officers acting on one account cannot overwrite each other.
     """
 
-    def __init__(self, account_id: int, postings: Iterable[Posting] = (), version: int = 1):
+    def __init__(self, account_id: int, postings: Iterable[Posting] = (), version: int = 1) -> None:
         self.account_id = account_id
         self.version = version
         self._postings: list[Posting] = list(postings)
@@ -184,6 +184,10 @@ class AccountLedger:
             )
         if posting.reverses_id is not None:
             original = self._find(posting.reverses_id)
+            if original.kind is PostingKind.REVERSAL:
+                raise PostingRefused(
+                    "a reversal cannot itself be reversed: post the entry again instead"
+                )
             if posting.reverses_id in self._reversed:
                 raise PostingRefused(f"posting {posting.reverses_id} has already been reversed")
             if posting.amount != -original.amount:

@@ -73,7 +73,9 @@ def year_order(
     owing_by_year: Mapping[FinancialYear, Money], order: YearOrder, current: FinancialYear
 ) -> list[FinancialYear]:
     """The years of an account in the order a payment fills them."""
-    years = sorted(y for y, owed in owing_by_year.items() if owed.is_positive)
+    years = [y for y, owed in owing_by_year.items() if owed.pence > 0]
+    if len(years) > 1:
+        years.sort()
     if order is YearOrder.CURRENT_FIRST and current in years:
         years.remove(current)
         years.insert(0, current)
@@ -111,7 +113,11 @@ def allocate_payment(
     """
     if not accounts:
         raise DomainError("a payment can only be allocated to at least one account")
-    ranked = sorted(accounts, key=lambda a: (policy.rank(a.kind), a.reference))
+    ranked = (
+        list(accounts)
+        if len(accounts) == 1
+        else sorted(accounts, key=lambda a: (policy.rank(a.kind), a.reference))
+    )
     shared = len(ranked) > 1
     lines: list[AllocationLine] = []
     left = amount
@@ -127,15 +133,14 @@ def allocate_payment(
     if left.is_positive:
         first = ranked[0]
         year = FinancialYear.containing(paid_on)
-        owed_total = sum(
-            (sum(a.owing_by_year.values(), Money.zero()) for a in ranked), Money.zero()
-        )
+        cleared = amount - left
+        owed = f"{cleared} was due" if cleared.is_positive else "nothing was due"
         reason = (
-            f"paid {left} more than was owed ({owed_total.format() if owed_total.is_positive else 'nothing'} "
-            f"was due); held as a credit on {first.reference} in {year}"
+            f"paid {left} more than was owed ({owed}); held as a credit on {first.reference} "
+            f"in {year}"
         )
         lines.append(AllocationLine(first.account_id, year, left, reason))
-    return _merge(lines)
+    return _merge(lines) if len(lines) > 1 else lines
 
 
 def _merge(lines: list[AllocationLine]) -> list[AllocationLine]:

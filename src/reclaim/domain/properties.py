@@ -39,7 +39,7 @@ def normalise_postcode(text: str) -> str:
     """Upper-case and put the single space before the inward code: 'l36 9yu' -> 'L36 9YU'."""
     compact = "".join(text.split()).upper()
     candidate = f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
-    if not POSTCODE.match(candidate):
+    if not POSTCODE.fullmatch(candidate):
         raise DomainError(f"'{text}' is not a UK postcode")
     return candidate
 
@@ -56,7 +56,7 @@ class Property:
     def __post_init__(self) -> None:
         if not self.address.strip():
             raise DomainError("a property needs an address")
-        if self.uprn is not None and not UPRN.match(self.uprn):
+        if self.uprn is not None and not UPRN.fullmatch(self.uprn):
             raise DomainError(f"'{self.uprn}' is not a UPRN: it should be up to 12 digits")
         if self.rateable_value is not None and self.rateable_value.pence < 0:
             raise DomainError("a rateable value cannot be negative")

@@ -198,7 +198,7 @@ def _parse_row(
     address = row.text("address")
     postcode = field("postcode", normalise_postcode)
     uprn = row.text("uprn") or None
-    if uprn is not None and not UPRN.match(uprn):
+    if uprn is not None and not UPRN.fullmatch(uprn):
         row.problem("uprn", f"'{uprn}' is not a UPRN: it should be up to 12 digits")
     band = field("band", _band)
     rateable_value = field("rateable_value", parse_money)
@@ -375,7 +375,7 @@ def _references_already_stored(
     problems = []
     for council_id, reference in select_in(
         conn,
-        "SELECT council_id, reference FROM accounts WHERE reference IN :values",
+        "SELECT council_id, reference FROM accounts WHERE reference IN (:values)",
         sorted({r.reference for r in rows}),
     ):
         line = wanted.get((council_id, reference))
@@ -496,7 +496,7 @@ def _parties_for(
     conn: Connection, rows: list[AccountRow], councils: list[int]
 ) -> tuple[dict[Any, int], list[tuple[Any, ...]]]:
     known: dict[Any, int] = {}
-    for r in conn.execute(
+    for p in conn.execute(
         select(
             t.parties.c.id,
             t.parties.c.council_id,
@@ -505,7 +505,7 @@ def _parties_for(
             t.parties.c.date_of_birth,
         ).where(t.parties.c.council_id.in_(councils))
     ):
-        known[(r.council_id, *_party_key(PartyKind(r.kind), r.name, r.date_of_birth))] = r.id
+        known[(p.council_id, *_party_key(PartyKind(p.kind), p.name, p.date_of_birth))] = p.id
     ids: dict[Any, int] = {}
     wanted: dict[Any, tuple[int, tuple[PartyKind, str, date | None]]] = {}
     for r in rows:
@@ -563,24 +563,24 @@ def _properties_for(
         )
         known[(p.council_id, *key)] = p.id
     wanted: dict[Any, AccountRow] = {}
-    for r in rows:
-        if r.address:
-            key = (r.council_id, *_property_key(r))
-            if key not in known:
-                wanted.setdefault(key, r)
+    for row in rows:
+        if row.address:
+            wanted_key = (row.council_id, *_property_key(row))
+            if wanted_key not in known:
+                wanted.setdefault(wanted_key, row)
     fresh = reserve_ids(conn, t.properties, len(wanted))
     new_rows = []
-    for property_id, (key, r) in zip(fresh, wanted.items(), strict=True):
-        known[key] = property_id
+    for property_id, (wanted_key, row) in zip(fresh, wanted.items(), strict=True):
+        known[wanted_key] = property_id
         new_rows.append(
             (
                 property_id,
-                r.council_id,
-                r.address,
-                r.postcode,
-                r.uprn,
-                None if r.band is None else r.band.value,
-                None if r.rateable_value is None else r.rateable_value.pence,
+                row.council_id,
+                row.address,
+                row.postcode,
+                row.uprn,
+                None if row.band is None else row.band.value,
+                None if row.rateable_value is None else row.rateable_value.pence,
             )
         )
     return known, new_rows
@@ -595,7 +595,7 @@ def _write_charges(
     postings = []
     schedules = []
     for (account_id, r), posting_id in zip(charged, posting_ids, strict=True):
-        assert r.amount is not None and r.due_date is not None  # noqa: S101 - checked in parsing
+        assert r.amount is not None and r.due_date is not None
         what = r.description or r.kind.label
         postings.append(
             posting_row(

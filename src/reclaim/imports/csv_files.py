@@ -104,6 +104,15 @@ class Row:
         self.cells = cells
         self.problems: list[Problem] = []
 
+    def texts(self, names: Sequence[str]) -> list[str]:
+        """The stripped text of several columns at once (the fast path for big files)."""
+        cells, width = self.cells, len(self.cells)
+        out = []
+        for name in names:
+            position = self.index.get(name, width)
+            out.append(cells[position].strip() if position < width else "")
+        return out
+
     def text(self, name: str) -> str:
         position = self.index.get(name)
         if position is None or position >= len(self.cells):

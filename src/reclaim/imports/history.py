@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, select
 
 from reclaim.imports.csv_files import CsvFile
 from reclaim.store import tables as t
+
+if TYPE_CHECKING:
+    from reclaim.services.payments import PostingSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +22,7 @@ class ImportOutcome:
     file_name: str
     rows: int
     imported_at: datetime
-    summary: object | None = None  # what posting the file did, where it posts anything
+    summary: PostingSummary | None = None  # what posting a payment file did
 
     @property
     def message(self) -> str:
@@ -37,7 +41,17 @@ def already_imported(conn: Connection, kind: str, file: CsvFile) -> ImportOutcom
     ).first()
     if row is None:
         return None
-    return ImportOutcome("already_imported", row.id, row.file_name, row.rows, row.imported_at)
+    return ImportOutcome(
+        "already_imported", row.id, row.file_name, row.rows, as_utc(row.imported_at)
+    )
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Moments are stored in UTC; SQLite hands them back without a zone, PostgreSQL in the
+    session's zone. Either way, return the same instant as an aware UTC datetime."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def record_import(conn: Connection, kind: str, file: CsvFile, rows: int, now: datetime) -> int:

@@ -61,45 +61,47 @@ def import_payments(
     return ImportOutcome("imported", import_id, file.name, len(incoming), now, summary)
 
 
+_CHANNELS = {m.value: m for m in PaymentMethod}
+
+
 def _payment(row: Row, today: date) -> Payment | None:
-    values = {}
-    for name in COLUMNS:
-        if not row.text(name):
+    day_text, reference, amount_text, channel_text, external_id = row.texts(COLUMNS)
+    for name, value in zip(
+        COLUMNS, (day_text, reference, amount_text, channel_text, external_id), strict=True
+    ):
+        if not value:
             row.problem(name, f"{name} is required")
-    try:
-        values["date"] = parse_date(row.text("date")) if row.text("date") else None
-        if values["date"] is not None and values["date"] > today:
+    paid_on = amount = channel = None
+    if day_text:
+        try:
+            paid_on = parse_date(day_text)
+        except FieldError as error:
+            row.problem("date", str(error))
+        if paid_on is not None and paid_on > today:
             row.problem(
                 "date",
-                f"{values['date']} is in the future; a payment cannot be dated after today ({today})",
+                f"{paid_on} is in the future; a payment cannot be dated after today ({today})",
             )
-    except FieldError as error:
-        row.problem("date", str(error))
-    amount = None
-    if row.text("amount"):
+    if amount_text:
         try:
-            amount = parse_money(row.text("amount"))
+            amount = parse_money(amount_text)
         except FieldError as error:
             row.problem("amount", str(error))
-    channel = None
-    if row.text("channel"):
-        try:
-            channel = PaymentMethod(row.text("channel").lower())
-        except ValueError:
+    if channel_text:
+        channel = _CHANNELS.get(channel_text.lower())
+        if channel is None:
             row.problem(
                 "channel",
-                f"'{row.text('channel')}' is not a payment channel; use one of: {', '.join(PaymentMethod)}",
+                f"'{channel_text}' is not a payment channel; use one of: {', '.join(PaymentMethod)}",
             )
-    if len(row.text("external_id")) > 80:
+    if len(external_id) > 80:
         row.problem("external_id", "an external id is at most 80 characters")
-    if len(row.text("reference")) > 40:
+    if len(reference) > 40:
         row.problem("reference", "a reference is at most 40 characters")
-    if row.problems or amount is None or channel is None or values.get("date") is None:
+    if row.problems or paid_on is None or amount is None or channel is None:
         return None
     try:
-        return Payment(
-            values["date"], row.text("reference"), amount, channel, row.text("external_id")
-        )  # type: ignore[arg-type]
+        return Payment(paid_on, reference, amount, channel, external_id)
     except DomainError as error:
         row.problem("amount", str(error))
         return None

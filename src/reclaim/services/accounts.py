@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
+from reclaim.calendar import FinancialYear
 from reclaim.domain.errors import DomainError
 from reclaim.domain.ledger import Posting, balance_by_year
 from reclaim.domain.schedules import Schedule
-from reclaim.calendar import FinancialYear
 from reclaim.money import Money
 from reclaim.store.repositories import (
     AccountView,

@@ -98,6 +98,7 @@ def post_payments(
     payment_rows = []
     lines_by_payment: list[tuple[int, Payment, list[AllocationLine]]] = []
     summary = PostingSummary(received=len(incoming))
+    received = received_at.isoformat(sep=" ")
     order = sorted(range(len(incoming)), key=lambda i: (incoming[i].payment.payment_date, i))
     for i in order:
         payment = incoming[i].payment
@@ -108,7 +109,7 @@ def post_payments(
             lines = _allocate(payment, found_targets, council.allocation_policy)
             lines_by_payment.append((payment_ids[i], payment, lines))
             status = PaymentStatus.ALLOCATED
-            owner = found_targets[0].council_id
+            owner: int | None = found_targets[0].council_id
             summary.allocated += 1
         else:
             status = PaymentStatus.SUSPENSE
@@ -126,7 +127,7 @@ def post_payments(
                 payment.external_id,
                 status.value,
                 import_id,
-                received_at,
+                received,
             )
         )
     insert_rows(conn, t.payments, PAYMENT_COLUMNS, payment_rows)
@@ -151,11 +152,12 @@ PAYMENT_COLUMNS = (
 def _allocate(
     payment: Payment, targets: list[_Target], policy: AllocationPolicy
 ) -> list[AllocationLine]:
-    owing = [AccountOwing(a.id, a.reference, a.kind, dict(a.owing)) for a in targets]
+    owing = [AccountOwing(a.id, a.reference, a.kind, a.owing) for a in targets]
     lines = allocate_payment(payment.amount, owing, policy, payment.payment_date)
-    by_id = {a.id: a for a in targets}
     for line in lines:
-        account = by_id[line.account_id]
+        account = (
+            targets[0] if len(targets) == 1 else next(a for a in targets if a.id == line.account_id)
+        )
         account.owing[line.financial_year] = (
             account.owing.get(line.financial_year, Money.zero()) - line.amount
         )
@@ -168,9 +170,9 @@ def _post_allocations(
     targets: dict[int, _Target],
     today: date,
 ) -> int:
-    """Write one payment posting and one allocation record per allocation line."""
+    """Write one payment posting per allocation line: the posting is the allocation record,
+    saying which account and year got how much of which payment, and why."""
     per_account: dict[int, list[Posting]] = defaultdict(list)
-    line_keys: dict[int, list[tuple[int, AllocationLine]]] = defaultdict(list)
     for payment_id, payment, lines in lines_by_payment:
         for line in lines:
             per_account[line.account_id].append(
@@ -185,43 +187,8 @@ def _post_allocations(
                     payment_id=payment_id,
                 )
             )
-            line_keys[line.account_id].append((payment_id, line))
-    changes = [(a, targets[a].version, postings) for a, postings in per_account.items()]
-    posting_ids = write_postings(conn, changes)
-    allocation_rows: list[tuple[Any, ...]] = []
-    for (account_id, _, _), ids in zip(changes, posting_ids, strict=True):
-        for posting_id, (payment_id, line) in zip(ids, line_keys[account_id], strict=True):
-            allocation_rows.append(
-                (
-                    payment_id,
-                    account_id,
-                    posting_id,
-                    line.financial_year.start_year,
-                    line.amount.pence,
-                    line.reason,
-                    today.isoformat(),
-                )
-            )
-    ids = reserve_ids(conn, t.allocations, len(allocation_rows))
-    insert_rows(
-        conn,
-        t.allocations,
-        ALLOCATION_COLUMNS,
-        ((i, *row) for i, row in zip(ids, allocation_rows, strict=True)),
-    )
-    return len(changes)
-
-
-ALLOCATION_COLUMNS = (
-    "id",
-    "payment_id",
-    "account_id",
-    "posting_id",
-    "financial_year",
-    "amount_pence",
-    "reason",
-    "allocated_on",
-)
+    write_postings(conn, [(a, targets[a].version, ps) for a, ps in per_account.items()])
+    return len(per_account)
 
 
 def _duplicates(
@@ -251,7 +218,7 @@ def _duplicates(
             conn,
             "SELECT p.external_id, p.payment_date, p.reference, i.file_name, i.imported_at "
             "FROM payments p LEFT JOIN imports i ON i.id = p.import_id "
-            "WHERE p.channel = :channel AND p.external_id IN :values",
+            "WHERE p.channel = :channel AND p.external_id IN (:values)",
             external_ids,
             channel=channel,
         )
@@ -285,10 +252,13 @@ def _match(
     council_filter = "" if council_id is None else " AND council_id = :council"
     params: dict[str, Any] = {} if council_id is None else {"council": council_id}
     by_reference: dict[str, list[_Target]] = defaultdict(list)
+    accounts_sql = (
+        "SELECT id, council_id, reference, kind, version FROM accounts "  # noqa: S608
+        f"WHERE reference IN (:values){council_filter}"
+    )
     for row in select_in(
         conn,
-        "SELECT id, council_id, reference, kind, version FROM accounts "
-        f"WHERE reference IN :values{council_filter}",
+        accounts_sql,
         references,
         **params,
     ):
@@ -296,12 +266,15 @@ def _match(
             _Target(row.id, row.council_id, row.reference, AccountKind(row.kind), row.version)
         )
     unmatched = [r for r in references if r not in by_reference]
-    for row in select_in(
-        conn,
-        "SELECT pa.reference, a.id, a.council_id, a.reference AS account_reference, a.kind, "
+    parties_sql = (
+        "SELECT pa.reference, a.id, a.council_id, a.reference AS account_reference, a.kind, "  # noqa: S608
         "a.version FROM parties pa JOIN account_parties ap ON ap.party_id = pa.id "
         "JOIN accounts a ON a.id = ap.account_id "
-        f"WHERE pa.reference IN :values{council_filter.replace('council_id', 'pa.council_id')}",
+        "WHERE pa.reference IN (:values)" + council_filter.replace("council_id", "pa.council_id")
+    )
+    for row in select_in(
+        conn,
+        parties_sql,
         unmatched,
         **params,
     ):
@@ -338,7 +311,7 @@ def _load_owing(conn: Connection, targets: list[_Target]) -> None:
     for account_id, year, pence in select_in(
         conn,
         "SELECT account_id, financial_year, SUM(amount_pence) FROM postings "
-        "WHERE account_id IN :values GROUP BY account_id, financial_year",
+        "WHERE account_id IN (:values) GROUP BY account_id, financial_year",
         list(by_id),
     ):
         by_id[account_id].owing[FinancialYear(year)] = Money(int(pence))
@@ -433,7 +406,7 @@ def allocate_from_suspense(
 
 def reverse_payment(conn: Connection, payment_id: int, *, on: date, reason: str) -> list[Posting]:
     """Undo a payment that was returned (a bounced Direct Debit, a dishonoured cheque) or
-    refunded from suspense: each of its postings is reversed; the allocations stay as history."""
+    refunded from suspense: each of its postings is reversed, and both stay in the history."""
     row = conn.execute(select(t.payments).where(t.payments.c.id == payment_id)).first()
     if row is None:
         raise DomainError(f"there is no payment {payment_id}")
@@ -444,10 +417,10 @@ def reverse_payment(conn: Connection, payment_id: int, *, on: date, reason: str)
     account_ids = [
         r.account_id
         for r in conn.execute(
-            select(t.allocations.c.account_id)
-            .where(t.allocations.c.payment_id == payment_id)
+            select(t.postings.c.account_id)
+            .where(t.postings.c.payment_id == payment_id)
             .distinct()
-            .order_by(t.allocations.c.account_id)
+            .order_by(t.postings.c.account_id)
         )
     ]
     changes = []

@@ -11,6 +11,7 @@ each other before any is written, then hand over plain tuples. Dates go in as IS
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
@@ -39,7 +40,8 @@ def reserve_ids(conn: Connection, table: Table, count: int) -> list[int]:
             {"t": table.name, "n": count},
         )
         return [r[0] for r in rows]
-    top = conn.execute(text(f"SELECT COALESCE(MAX(id), 0) FROM {table.name}")).scalar_one()
+    highest = f"SELECT COALESCE(MAX(id), 0) FROM {table.name}"  # noqa: S608 - a table of ours
+    top = conn.execute(text(highest)).scalar_one()
     return list(range(top + 1, top + 1 + count))
 
 
@@ -56,15 +58,16 @@ def insert_rows(
     written = 0
     if is_postgres(conn):
         dbapi = conn.connection.dbapi_connection
-        assert dbapi is not None  # noqa: S101 - an open connection always has one
+        assert dbapi is not None
         names = ", ".join(columns)
-        with (
-            dbapi.cursor() as cursor,
-            cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-                written += 1
+        cursor: Any = dbapi.cursor()  # psycopg's cursor, which can COPY
+        try:
+            with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    written += 1
+        finally:
+            cursor.close()
         return written
     marks = ", ".join("?" for _ in columns)
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
@@ -74,12 +77,44 @@ def insert_rows(
     return written
 
 
-def select_in(
-    conn: Connection, sql: str, values: Sequence[Any], size: int = 2000, **params: Any
-) -> Iterator[Sequence[Any]]:
-    """Run ``sql`` (which has ``IN :values``, expanding) over ``values`` a chunk at a time."""
-    from sqlalchemy import bindparam
+_NAMED = re.compile(r"(?<!:):([a-z_]+)")
 
-    statement = text(sql).bindparams(bindparam("values", expanding=True))
+
+def driver_sql(conn: Connection, sql: str, params: dict[str, Any]) -> tuple[str, list[Any]]:
+    """Turn ``:name`` parameters (a list value expands to several) into the driver's own
+    positional style, so bulk queries skip SQLAlchemy's per-statement compilation."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    values: list[Any] = []
+
+    def place(match: re.Match[str]) -> str:
+        value = params[match.group(1)]
+        if isinstance(value, list):
+            values.extend(value)
+            return ", ".join(mark for _ in value)
+        values.append(value)
+        return mark
+
+    return _NAMED.sub(place, sql), values
+
+
+def driver_executemany(conn: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+    """Run one statement with ``?`` marks over many rows on the driver; returns rows changed."""
+    if conn.dialect.paramstyle != "qmark":
+        sql = sql.replace("?", "%s")
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    cursor = dbapi.cursor()
+    try:
+        cursor.executemany(sql, rows)
+        return int(cursor.rowcount)
+    finally:
+        cursor.close()
+
+
+def select_in(
+    conn: Connection, sql: str, values: Sequence[Any], size: int = 5000, **params: Any
+) -> Iterator[Any]:
+    """Run ``sql`` (which has ``IN (:values)``) over ``values`` a chunk at a time."""
     for chunk in chunked(values, size):
-        yield from conn.execute(statement, {"values": chunk, **params})
+        statement, positional = driver_sql(conn, sql, {"values": chunk, **params})
+        yield from conn.exec_driver_sql(statement, tuple(positional))

@@ -78,7 +78,7 @@ def current_revision(engine: Engine) -> str | None:
 
 def head_revision() -> str:
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
-    assert head is not None, "the package ships at least one migration"  # noqa: S101
+    assert head is not None, "the package ships at least one migration"
     return head
 
 

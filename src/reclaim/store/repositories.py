@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Row, Table, bindparam, func, select, update
+from sqlalchemy import Connection, Row, Table, func, select, update
 
 from reclaim.calendar import Country, FinancialYear, InstalmentDay
 from reclaim.domain.accounts import Account, AccountKind, PaymentMethod
@@ -23,8 +23,7 @@ from reclaim.domain.properties import Band, Property
 from reclaim.domain.schedules import Instalment, Schedule, ScheduleKind
 from reclaim.money import Money
 from reclaim.store import tables as t
-from reclaim.store.bulk import insert_rows, reserve_ids
-
+from reclaim.store.bulk import driver_executemany, insert_rows, reserve_ids
 
 # Councils ---------------------------------------------------------------------------------
 
@@ -56,8 +55,7 @@ def add_council(conn: Connection, council: Council) -> int:
             allocation_priority=",".join(policy.across_accounts),
         )
     )
-    (new_id,) = result.inserted_primary_key or (None,)
-    return int(new_id)
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 
 def set_allocation_policy(conn: Connection, code: str, policy: AllocationPolicy) -> None:
@@ -127,7 +125,7 @@ def account_view(conn: Connection, account_id: int) -> AccountView:
         .where(t.accounts.c.id == account_id)
     ).one()
     council = get_council(conn, row.council_code)
-    assert council is not None  # noqa: S101 - foreign key
+    assert council is not None
     party_rows = conn.execute(
         select(t.parties)
         .join(t.account_parties)
@@ -252,21 +250,14 @@ def bump_versions(conn: Connection, moves: list[dict[str, int]]) -> None:
     """Move balances by ``d`` and bump versions, refusing if any version ``v`` has moved on."""
     if not moves:
         return
-    statement = (
-        update(t.accounts)
-        .where(t.accounts.c.id == bindparam("a"), t.accounts.c.version == bindparam("v"))
-        .values(
-            balance_pence=t.accounts.c.balance_pence + bindparam("d"),
-            version=t.accounts.c.version + 1,
-        )
-    )
     if len({m["a"] for m in moves}) != len(moves):
         raise DomainError("one batch may change each account only once")
-    changed = 0
-    for start in range(0, len(moves), 20_000):
-        chunk = moves[start : start + 20_000]
-        result = conn.execute(statement.execution_options(synchronize_session=False), chunk)
-        changed += result.rowcount if result.rowcount >= 0 else len(chunk)
+    changed = driver_executemany(
+        conn,
+        "UPDATE accounts SET balance_pence = balance_pence + ?, version = version + 1 "
+        "WHERE id = ? AND version = ?",
+        [(m["d"], m["a"], m["v"]) for m in moves],
+    )
     if changed != len(moves):
         raise ConcurrentChange(
             f"{len(moves) - changed} of the accounts changed while this work was being done; "

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from reclaim.calendar import Country
@@ -158,9 +159,16 @@ payments = Table(
     one_of("channel", PaymentMethod),
     one_of("status", PaymentStatus),
     CheckConstraint("amount_pence > 0", name="positive"),
-    Index(None, "status"),
+    Index(
+        "ix_payments_in_suspense",
+        "status",
+        sqlite_where=text("status = 'suspense'"),
+        postgresql_where=text("status = 'suspense'"),
+    ),
 )
 
+# A payment's postings are its allocation: each says which account and financial year got how
+# much of the payment, and why (the rule that sent it there).
 postings = Table(
     "postings",
     metadata,
@@ -172,29 +180,29 @@ postings = Table(
     Column("effective_date", Date, nullable=False),
     Column("posted_on", Date, nullable=False),
     Column("reason", Text, nullable=False),
-    Column("reverses_id", ForeignKey("postings.id"), unique=True),
+    Column("reverses_id", ForeignKey("postings.id")),
     Column("payment_id", ForeignKey("payments.id")),
     Column("content_hash", String(64), nullable=False),
     one_of("kind", PostingKind),
     CheckConstraint("amount_pence <> 0", name="not_zero"),
+    CheckConstraint(
+        "(kind = 'payment') = (payment_id IS NOT NULL) OR kind = 'reversal'", name="payment_link"
+    ),
     Index(None, "account_id"),
-    Index(None, "payment_id"),
-)
-
-allocations = Table(
-    "allocations",
-    metadata,
-    Column("id", Id, primary_key=True),
-    Column("payment_id", ForeignKey("payments.id"), nullable=False),
-    Column("account_id", ForeignKey("accounts.id"), nullable=False),
-    Column("posting_id", ForeignKey("postings.id"), nullable=False, unique=True),
-    Column("financial_year", Integer, nullable=False),
-    Column("amount_pence", BigInteger, nullable=False),
-    Column("reason", Text, nullable=False),
-    Column("allocated_on", Date, nullable=False),
-    CheckConstraint("amount_pence > 0", name="positive"),
-    Index(None, "payment_id"),
-    Index(None, "account_id"),
+    # A posting is reversed at most once. Partial indexes keep the many NULLs out of them.
+    Index(
+        None,
+        "reverses_id",
+        unique=True,
+        sqlite_where=text("reverses_id IS NOT NULL"),
+        postgresql_where=text("reverses_id IS NOT NULL"),
+    ),
+    Index(
+        None,
+        "payment_id",
+        sqlite_where=text("payment_id IS NOT NULL"),
+        postgresql_where=text("payment_id IS NOT NULL"),
+    ),
 )
 
 schedules = Table(
@@ -222,4 +230,4 @@ instalments = Table(
 )
 
 # Tables whose rows are never changed or deleted once written (enforced by trigger).
-APPEND_ONLY = ("postings", "allocations", "instalments")
+APPEND_ONLY = ("postings", "instalments")

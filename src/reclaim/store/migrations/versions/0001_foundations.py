@@ -1,6 +1,6 @@
 """The foundations: councils, parties, properties, accounts, ledger, payments, schedules.
 
-Ledger tables (postings, allocations, instalments) refuse UPDATE and DELETE by trigger: a
+Ledger tables (postings, instalments) refuse UPDATE and DELETE by trigger: a
 correction is a new, reversing entry.
 
 Revision ID: 0001
@@ -98,7 +98,13 @@ def upgrade() -> None:
         sa.UniqueConstraint("channel", "external_id", name=op.f("uq_payments_channel_external_id")),
     )
     with op.batch_alter_table("payments", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_payments_status"), ["status"], unique=False)
+        batch_op.create_index(
+            "ix_payments_in_suspense",
+            ["status"],
+            unique=False,
+            sqlite_where=sa.text("status = 'suspense'"),
+            postgresql_where=sa.text("status = 'suspense'"),
+        )
 
     op.create_table(
         "properties",
@@ -212,6 +218,10 @@ def upgrade() -> None:
         ),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.CheckConstraint(
+            "(kind = 'payment') = (payment_id IS NOT NULL) OR kind = 'reversal'",
+            name=op.f("ck_postings_payment_link"),
+        ),
+        sa.CheckConstraint(
             "kind IN ('charge', 'payment', 'reversal', 'adjustment', 'costs', 'write_off', 'refund', 'transfer')",
             name=op.f("ck_postings_kind"),
         ),
@@ -226,44 +236,23 @@ def upgrade() -> None:
             ["reverses_id"], ["postings.id"], name=op.f("fk_postings_reverses_id_postings")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_postings")),
-        sa.UniqueConstraint("reverses_id", name=op.f("uq_postings_reverses_id")),
     )
     with op.batch_alter_table("postings", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_postings_account_id"), ["account_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_postings_payment_id"), ["payment_id"], unique=False)
-
-    op.create_table(
-        "allocations",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column(
-            "payment_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
-        sa.Column(
-            "account_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
-        sa.Column(
-            "posting_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
-        sa.Column("financial_year", sa.Integer(), nullable=False),
-        sa.Column("amount_pence", sa.BigInteger(), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("allocated_on", sa.Date(), nullable=False),
-        sa.CheckConstraint("amount_pence > 0", name=op.f("ck_allocations_positive")),
-        sa.ForeignKeyConstraint(
-            ["account_id"], ["accounts.id"], name=op.f("fk_allocations_account_id_accounts")
-        ),
-        sa.ForeignKeyConstraint(
-            ["payment_id"], ["payments.id"], name=op.f("fk_allocations_payment_id_payments")
-        ),
-        sa.ForeignKeyConstraint(
-            ["posting_id"], ["postings.id"], name=op.f("fk_allocations_posting_id_postings")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_allocations")),
-        sa.UniqueConstraint("posting_id", name=op.f("uq_allocations_posting_id")),
-    )
-    with op.batch_alter_table("allocations", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_allocations_account_id"), ["account_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_allocations_payment_id"), ["payment_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_postings_payment_id"),
+            ["payment_id"],
+            unique=False,
+            sqlite_where=sa.text("payment_id IS NOT NULL"),
+            postgresql_where=sa.text("payment_id IS NOT NULL"),
+        )
+        batch_op.create_index(
+            batch_op.f("ix_postings_reverses_id"),
+            ["reverses_id"],
+            unique=True,
+            sqlite_where=sa.text("reverses_id IS NOT NULL"),
+            postgresql_where=sa.text("reverses_id IS NOT NULL"),
+        )
 
     op.create_table(
         "schedules",
@@ -323,13 +312,17 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_schedules_account_id"))
 
     op.drop_table("schedules")
-    with op.batch_alter_table("allocations", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_allocations_payment_id"))
-        batch_op.drop_index(batch_op.f("ix_allocations_account_id"))
-
-    op.drop_table("allocations")
     with op.batch_alter_table("postings", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_postings_payment_id"))
+        batch_op.drop_index(
+            batch_op.f("ix_postings_reverses_id"),
+            sqlite_where=sa.text("reverses_id IS NOT NULL"),
+            postgresql_where=sa.text("reverses_id IS NOT NULL"),
+        )
+        batch_op.drop_index(
+            batch_op.f("ix_postings_payment_id"),
+            sqlite_where=sa.text("payment_id IS NOT NULL"),
+            postgresql_where=sa.text("payment_id IS NOT NULL"),
+        )
         batch_op.drop_index(batch_op.f("ix_postings_account_id"))
 
     op.drop_table("postings")
@@ -347,7 +340,11 @@ def downgrade() -> None:
 
     op.drop_table("properties")
     with op.batch_alter_table("payments", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_payments_status"))
+        batch_op.drop_index(
+            "ix_payments_in_suspense",
+            sqlite_where=sa.text("status = 'suspense'"),
+            postgresql_where=sa.text("status = 'suspense'"),
+        )
 
     op.drop_table("payments")
     op.drop_table("parties")

@@ -1,0 +1,243 @@
+"""Running the benchmark: each step in a fresh process, so its peak memory is its own.
+
+Steps, at each size:
+
+* ``import_accounts`` — ``reclaim import accounts`` of a file of N accounts into an empty
+  database (parse, check every row, write parties, properties, accounts, charges, schedules).
+* ``post_payments`` — ``reclaim import payments`` of a payment file (default 100,000 lines,
+  never more than N) against those accounts: match, allocate, post, record allocations.
+* ``check`` — ``reclaim check`` over everything.
+
+Later work adds its own steps (billing, the recovery run, letters) to STEPS.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import platform
+import resource
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from reclaim.bench import synthetic
+from reclaim.calendar import Country
+
+TODAY = date(2026, 6, 12)
+NOW = datetime(2026, 6, 12, 9, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    step: str
+    size: int
+    items: int
+    seconds: float
+    items_per_second: float
+    peak_memory_mib: float
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _step_import_accounts(url: str, work: Path, size: int, _payments: int) -> int:
+    from reclaim.imports.accounts import import_accounts
+    from reclaim.services import councils
+    from reclaim.store.database import make_engine, migrate
+    from reclaim.store.unit_of_work import UnitOfWork
+
+    engine = make_engine(url)
+    migrate(engine)
+    with UnitOfWork(engine) as uow:
+        councils.add(uow.connection, "BENCH", "Benchmark Borough Council", Country.ENGLAND)
+        uow.commit()
+    path = work / f"accounts-{size}.csv"
+    with UnitOfWork(engine) as uow:
+        outcome = import_accounts(uow.connection, path, today=TODAY, now=NOW)
+        uow.commit()
+    engine.dispose()
+    return outcome.rows
+
+
+def _step_post_payments(url: str, work: Path, size: int, payments: int) -> int:
+    from reclaim.imports.payments import import_payments
+    from reclaim.store.database import make_engine
+    from reclaim.store.unit_of_work import UnitOfWork
+
+    engine = make_engine(url)
+    path = work / f"payments-{size}.csv"
+    with UnitOfWork(engine) as uow:
+        outcome = import_payments(uow.connection, path, today=TODAY, now=NOW)
+        uow.commit()
+    engine.dispose()
+    return outcome.rows
+
+
+def _step_check(url: str, _work: Path, _size: int, _payments: int) -> int:
+    from reclaim.services.checks import run_checks
+    from reclaim.store.database import make_engine
+    from reclaim.store.unit_of_work import UnitOfWork
+
+    engine = make_engine(url)
+    with UnitOfWork(engine) as uow:
+        results = run_checks(uow.connection)
+    engine.dispose()
+    breaches = sum(len(r.breaches) for r in results)
+    if breaches:
+        raise RuntimeError(f"reclaim check found {breaches} breaches in the benchmark data")
+    return next(r.checked for r in results if r.invariant.code == "balance_is_sum_of_postings")
+
+
+STEPS: dict[str, Callable[[str, Path, int, int], int]] = {
+    "import_accounts": _step_import_accounts,
+    "post_payments": _step_post_payments,
+    "check": _step_check,
+}
+
+
+def _run_in_child(step: str, url: str, work: Path, size: int, payments: int, queue: Any) -> None:
+    started = time.perf_counter()
+    try:
+        items = STEPS[step](url, work, size, payments)
+        queue.put(("ok", items, time.perf_counter() - started, _peak_mib()))
+    except Exception as error:
+        queue.put(("error", f"{type(error).__name__}: {error}", 0.0, _peak_mib()))
+
+
+def _measure(step: str, url: str, work: Path, size: int, payments: int) -> Figure:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=_run_in_child, args=(step, url, work, size, payments, queue))
+    child.start()
+    status, items, seconds, peak = queue.get()
+    child.join()
+    if status != "ok":
+        raise RuntimeError(f"benchmark step {step} at {size:,} accounts failed: {items}")
+    return Figure(
+        step, size, int(items), round(seconds, 3), round(items / seconds, 1), round(peak, 1)
+    )
+
+
+def _machine() -> dict[str, Any]:
+    memory_kib = 0
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemTotal:"):
+                    memory_kib = int(line.split()[1])
+    except OSError:
+        pass
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory_kib / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def _fresh_database(url: str | None, work: Path, size: int) -> str:
+    if url is None:
+        return f"sqlite:///{work / f'bench-{size}.db'}"
+    from sqlalchemy import text
+
+    from reclaim.store.database import make_engine
+    from reclaim.store.tables import metadata
+
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        for table in reversed(metadata.sorted_tables):
+            conn.execute(text(f"DROP TABLE IF EXISTS {table.name} CASCADE"))
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("DROP FUNCTION IF EXISTS reclaim_append_only() CASCADE"))
+    engine.dispose()
+    return url
+
+
+def run_bench(
+    sizes: list[int],
+    *,
+    only: str | None,
+    payments: int,
+    database_url: str | None,
+    out: Path,
+    console: Console,
+) -> list[Figure]:
+    if only is not None and only not in STEPS:
+        raise SystemExit(f"--only '{only}' is not a step; the steps are {', '.join(STEPS)}")
+    figures: list[Figure] = []
+    work = Path(tempfile.mkdtemp(prefix="reclaim-bench-"))
+    try:
+        for size in sizes:
+            n_payments = min(payments, size)
+            console.print(f"[bold]{size:,} accounts[/bold]: making the files…")
+            synthetic.write_accounts(work / f"accounts-{size}.csv", size)
+            synthetic.write_payments(work / f"payments-{size}.csv", n_payments, size)
+            url = _fresh_database(database_url, work, size)
+            for step in STEPS:
+                # Later steps need the earlier ones' data, so they always run; only the
+                # chosen step is reported.
+                figure = _measure(step, url, work, size, n_payments)
+                if only is None or step == only:
+                    figures.append(figure)
+                    console.print(
+                        f"  {step}: {figure.items:,} in {figure.seconds:.2f} s "
+                        f"({figure.items_per_second:,.0f}/s), peak {figure.peak_memory_mib:,.0f} MiB"
+                    )
+                if step == only:
+                    break
+            if database_url is None:
+                for leftover in work.glob(f"bench-{size}.db*"):
+                    leftover.unlink()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    _report(figures, database_url, out, console)
+    return figures
+
+
+def _report(figures: list[Figure], database_url: str | None, out: Path, console: Console) -> None:
+    table = Table(title="reclaim bench")
+    for column in ("step", "accounts", "items", "seconds", "items/s", "peak MiB"):
+        table.add_column(column, justify="left" if column == "step" else "right")
+    for f in figures:
+        table.add_row(
+            f.step,
+            f"{f.size:,}",
+            f"{f.items:,}",
+            f"{f.seconds:.2f}",
+            f"{f.items_per_second:,.0f}",
+            f"{f.peak_memory_mib:,.0f}",
+        )
+    console.print(table)
+    machine = _machine()
+    console.print(f"Machine: {machine['cores']} cores, {machine['memory_gib']} GiB")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    from reclaim.store.database import describe
+
+    out.write_text(
+        json.dumps(
+            {
+                "machine": machine,
+                "database": "sqlite (temporary file)"
+                if database_url is None
+                else describe(database_url),
+                "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "figures": [asdict(f) for f in figures],
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    console.print(f"Figures written to {out}")
