@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
@@ -199,11 +199,11 @@ def council_policy(
     )
 
 
-def _progress() -> Progress:
+def _stages() -> Progress:
+    """A spinner that names the stage a long piece of work has reached, with the time taken."""
     return Progress(
+        SpinnerColumn(),
         TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed:,} of {task.total:,}"),
         TimeElapsedColumn(),
         console=errors,
         transient=True,
@@ -220,13 +220,13 @@ def import_accounts_command(
     from reclaim.imports.accounts import import_accounts
 
     day = today_from(today)
-    with unit_of_work() as uow, _progress() as progress:
-        task = progress.add_task("writing accounts", total=None)
+    with unit_of_work() as uow, _stages() as stages:
+        task = stages.add_task("starting", total=None)
 
-        def advance(n: int) -> None:
-            progress.update(task, advance=n)
+        def stage(description: str) -> None:
+            stages.update(task, description=description)
 
-        outcome = import_accounts(uow.connection, file, today=day, now=now_utc(), progress=advance)
+        outcome = import_accounts(uow.connection, file, today=day, now=now_utc(), progress=stage)
         uow.commit()
     _report_import(outcome, as_json)
 
@@ -244,7 +244,8 @@ def import_payments_command(
     from reclaim.imports.payments import import_payments
 
     day = today_from(today)
-    with unit_of_work() as uow:
+    with unit_of_work() as uow, _stages() as stages:
+        stages.add_task(f"posting the payments in {file.name}", total=None)
         outcome = import_payments(
             uow.connection, file, today=day, now=now_utc(), council_code=council
         )

@@ -46,10 +46,6 @@ class PostingKind(StrEnum):
     TRANSFER = "transfer"
 
 
-_POSITIVE = frozenset({PostingKind.CHARGE, PostingKind.COSTS, PostingKind.REFUND})
-_NEGATIVE = frozenset({PostingKind.PAYMENT, PostingKind.WRITE_OFF})
-
-
 @dataclass(frozen=True, slots=True)
 class Posting:
     """One immutable ledger entry on one account, in one financial year."""
@@ -66,15 +62,18 @@ class Posting:
     id: int | None = None
 
     def __post_init__(self) -> None:
-        if self.amount.is_zero:
-            raise PostingRefused(f"a {self.kind} posting cannot be for £0.00")
-        if self.kind in _POSITIVE and self.amount.is_negative:
-            raise PostingRefused(f"a {self.kind} posting must be positive, not {self.amount}")
-        if self.kind in _NEGATIVE and not self.amount.is_negative:
-            raise PostingRefused(f"a {self.kind} posting must be negative, not {self.amount}")
-        if (self.kind is PostingKind.REVERSAL) != (self.reverses_id is not None):
+        kind, pence = self.kind, self.amount.pence
+        if pence == 0:
+            raise PostingRefused(f"a {kind} posting cannot be for £0.00")
+        # Identity tests, not set membership: hashing an enum member is slow in bulk.
+        positive = kind is PostingKind.CHARGE or kind is PostingKind.COSTS
+        if (positive or kind is PostingKind.REFUND) and pence < 0:
+            raise PostingRefused(f"a {kind} posting must be positive, not {self.amount}")
+        if (kind is PostingKind.PAYMENT or kind is PostingKind.WRITE_OFF) and pence > 0:
+            raise PostingRefused(f"a {kind} posting must be negative, not {self.amount}")
+        if (kind is PostingKind.REVERSAL) != (self.reverses_id is not None):
             raise PostingRefused("a reversal, and only a reversal, names the posting it reverses")
-        if not self.reason.strip():
+        if not self.reason or self.reason.isspace():
             raise PostingRefused("every posting says why it was made")
 
     @property

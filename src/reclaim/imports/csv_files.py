@@ -95,7 +95,7 @@ def read_csv(path: Path, required: Sequence[str], optional: Sequence[str] = ()) 
 class Row:
     """One data row, read by column name; collects its problems instead of stopping."""
 
-    __slots__ = ("cells", "file", "index", "line", "problems")
+    __slots__ = ("cells", "file", "index", "line", "problems", "values")
 
     def __init__(self, file: CsvFile, index: dict[str, int], line: int, cells: list[str]):
         self.file = file
@@ -103,21 +103,15 @@ class Row:
         self.line = line
         self.cells = cells
         self.problems: list[Problem] = []
+        self.values = dict(zip(file.header, (cell.strip() for cell in cells), strict=False))
 
     def texts(self, names: Sequence[str]) -> list[str]:
-        """The stripped text of several columns at once (the fast path for big files)."""
-        cells, width = self.cells, len(self.cells)
-        out = []
-        for name in names:
-            position = self.index.get(name, width)
-            out.append(cells[position].strip() if position < width else "")
-        return out
+        """The stripped text of several columns at once."""
+        values = self.values
+        return [values.get(name, "") for name in names]
 
     def text(self, name: str) -> str:
-        position = self.index.get(name)
-        if position is None or position >= len(self.cells):
-            return ""
-        return self.cells[position].strip()
+        return self.values.get(name, "")
 
     def problem(self, name: str | None, message: str) -> None:
         self.problems.append(Problem(message, line=self.line, field=name, file=self.file.name))
@@ -136,7 +130,7 @@ UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 def parse_date(text: str) -> date:
     """ISO ``2026-04-01`` or UK ``01/04/2026`` (day first). Nothing else: no guessing."""
     try:
-        if ISO_DATE.match(text):
+        if len(text) == 10 and ISO_DATE.fullmatch(text):
             return date.fromisoformat(text)
         uk = UK_DATE.match(text)
         if uk:

@@ -202,7 +202,7 @@ def posting_row(posting_id: int, p: Posting) -> tuple[Any, ...]:
     return (
         posting_id,
         p.account_id,
-        p.kind.value,
+        p.kind,  # a StrEnum: both drivers take it as its text
         p.amount.pence,
         p.financial_year.start_year,
         p.effective_date.isoformat(),

@@ -88,7 +88,7 @@ parties = Table(
     Column("kind", String(20), nullable=False),
     Column("name", Text, nullable=False),
     Column("date_of_birth", Date),
-    UniqueConstraint("council_id", "reference"),
+    UniqueConstraint("reference", "council_id"),  # also finds a customer by reference alone
     one_of("kind", PartyKind),
 )
 
@@ -127,11 +127,10 @@ accounts = Table(
     # Counts the changes made; a change made from an older version is refused.
     Column("version", Integer, nullable=False, server_default="1"),
     Column("import_id", ForeignKey("imports.id")),
-    UniqueConstraint("council_id", "reference"),
+    UniqueConstraint("reference", "council_id"),  # also finds an account by reference alone
     one_of("kind", AccountKind),
     one_of("payment_method", PaymentMethod),
     CheckConstraint("instalment_day IN ('1', '5', '15', '24', 'last')", name="instalment_day"),
-    Index(None, "reference"),
 )
 
 account_parties = Table(
@@ -140,6 +139,7 @@ account_parties = Table(
     Column("account_id", ForeignKey("accounts.id"), primary_key=True),
     Column("party_id", ForeignKey("parties.id"), primary_key=True),
     Index(None, "party_id"),
+    sqlite_with_rowid=False,
 )
 
 payments = Table(

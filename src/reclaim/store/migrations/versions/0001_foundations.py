@@ -63,7 +63,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_parties")),
         sa.UniqueConstraint(
-            "council_id", "reference", name=op.f("uq_parties_council_id_reference")
+            "reference", "council_id", name=op.f("uq_parties_reference_council_id")
         ),
     )
     op.create_table(
@@ -175,12 +175,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_accounts")),
         sa.UniqueConstraint(
-            "council_id", "reference", name=op.f("uq_accounts_council_id_reference")
+            "reference", "council_id", name=op.f("uq_accounts_reference_council_id")
         ),
     )
-    with op.batch_alter_table("accounts", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_accounts_reference"), ["reference"], unique=False)
-
     op.create_table(
         "account_parties",
         sa.Column(
@@ -194,6 +191,7 @@ def upgrade() -> None:
             ["party_id"], ["parties.id"], name=op.f("fk_account_parties_party_id_parties")
         ),
         sa.PrimaryKeyConstraint("account_id", "party_id", name=op.f("pk_account_parties")),
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("account_parties", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_account_parties_party_id"), ["party_id"], unique=False)
@@ -330,9 +328,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_account_parties_party_id"))
 
     op.drop_table("account_parties")
-    with op.batch_alter_table("accounts", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_accounts_reference"))
-
     op.drop_table("accounts")
     with op.batch_alter_table("properties", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_properties_postcode"))
