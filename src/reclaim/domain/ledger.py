@@ -193,6 +193,11 @@ class AccountLedger:
                 raise PostingRefused(
                     f"a reversal must be for {-original.amount}, not {posting.amount}"
                 )
+            if posting.financial_year != original.financial_year:
+                raise PostingRefused(
+                    f"a reversal belongs to the year of what it reverses "
+                    f"({original.financial_year}), not {posting.financial_year}"
+                )
             self._reversed.add(posting.reverses_id)
         self._postings.append(posting)
         self.new_postings.append(posting)

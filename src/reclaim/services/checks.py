@@ -147,18 +147,20 @@ def _signs(conn: Connection) -> Iterator[Breach]:
 @finder("reversals_exact")
 def _reversals(conn: Connection) -> Iterator[Breach]:
     sql = """
-        SELECT a.reference, r.id, r.kind, r.reverses_id, o.id, o.account_id, r.account_id,
-               o.amount_pence, r.amount_pence, o.kind
+        SELECT a.reference, r.id, r.kind, r.reverses_id, o.id, o.financial_year,
+               r.financial_year, o.amount_pence, r.amount_pence, o.kind, o.account_id, r.account_id
         FROM postings r
         JOIN accounts a ON a.id = r.account_id
         LEFT JOIN postings o ON o.id = r.reverses_id
         WHERE (r.kind = 'reversal') <> (r.reverses_id IS NOT NULL)
            OR (r.reverses_id IS NOT NULL AND (
                 o.id IS NULL OR o.account_id <> r.account_id
-                OR o.amount_pence <> -r.amount_pence OR o.kind = 'reversal'))
+                OR o.amount_pence <> -r.amount_pence OR o.kind = 'reversal'
+                OR o.financial_year <> r.financial_year))
         ORDER BY r.id
     """
-    for reference, rid, kind, reverses, oid, _oacc, _racc, oamt, ramt, okind in _rows(conn, sql):
+    for row in _rows(conn, sql):
+        reference, rid, kind, reverses, oid, oyear, ryear, oamt, ramt, okind, oacc, racc = row
         if (kind == "reversal") != (reverses is not None):
             detail = f"posting {rid} ({kind}) and its 'reverses' link disagree"
         elif oid is None:
@@ -167,8 +169,12 @@ def _reversals(conn: Connection) -> Iterator[Breach]:
             detail = f"reversal {rid} reverses another reversal ({oid})"
         elif oamt != -int(str(ramt)):
             detail = f"reversal {rid} is for {_pounds(ramt)} but undoes {_pounds(oamt)}"
-        else:
+        elif oacc != racc:
             detail = f"reversal {rid} is on a different account from posting {oid}"
+        else:
+            detail = (
+                f"reversal {rid} is in financial year {ryear} but undoes posting {oid} of {oyear}"
+            )
         yield Breach("reversals_exact", f"account {reference}", detail)
 
 

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+import polars as pl
 from sqlalchemy import Connection, select, update
 
 from reclaim.calendar import FinancialYear
 from reclaim.domain.accounts import AccountKind, PaymentMethod
-from reclaim.domain.councils import AllocationPolicy
+from reclaim.domain.councils import AllocationPolicy, YearOrder
 from reclaim.domain.errors import DomainError, InputRefused, Problem
 from reclaim.domain.ledger import Posting, PostingKind, reversal_of
 from reclaim.domain.payments import (
@@ -33,9 +34,17 @@ from reclaim.domain.payments import (
     allocate_payment,
 )
 from reclaim.money import Money
+from reclaim.services.bulk_allocation import allocate_in_bulk, financial_year_of, posting_rows
 from reclaim.store import tables as t
 from reclaim.store.bulk import insert_rows, reserve_ids, select_in
-from reclaim.store.repositories import all_councils, postings_of, write_postings
+from reclaim.store.repositories import (
+    POSTING_COLUMNS,
+    StoredCouncil,
+    all_councils,
+    bump_versions,
+    postings_of,
+    write_postings,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,19 +104,36 @@ def post_payments(
     _load_owing(conn, list(targets.values()))
 
     payment_ids = reserve_ids(conn, t.payments, len(incoming))
+    order = sorted(range(len(incoming)), key=lambda i: (incoming[i].payment.payment_date, i))
+    in_bulk = _bulk_allocatable(incoming, matches, councils)
     payment_rows = []
     lines_by_payment: list[tuple[int, Payment, list[AllocationLine]]] = []
+    bulk: list[tuple[Any, ...]] = []
     summary = PostingSummary(received=len(incoming))
     received = received_at.isoformat(sep=" ")
-    order = sorted(range(len(incoming)), key=lambda i: (incoming[i].payment.payment_date, i))
-    for i in order:
+    for position, i in enumerate(order):
         payment = incoming[i].payment
         found_targets = matches.get(i, [])
         summary.total += payment.amount
         if found_targets:
-            council = councils[found_targets[0].council_id].council
-            lines = _allocate(payment, found_targets, council.allocation_policy)
-            lines_by_payment.append((payment_ids[i], payment, lines))
+            if i in in_bulk:
+                account = found_targets[0]
+                bulk.append(
+                    (
+                        payment_ids[i],
+                        position,
+                        account.id,
+                        account.reference,
+                        payment.payment_date,
+                        payment.amount.pence,
+                        payment.channel.value,
+                        payment.external_id,
+                    )
+                )
+            else:
+                council = councils[found_targets[0].council_id].council
+                lines = _allocate(payment, found_targets, council.allocation_policy)
+                lines_by_payment.append((payment_ids[i], payment, lines))
             status = PaymentStatus.ALLOCATED
             owner: int | None = found_targets[0].council_id
             summary.allocated += 1
@@ -132,7 +158,100 @@ def post_payments(
         )
     insert_rows(conn, t.payments, PAYMENT_COLUMNS, payment_rows)
     summary.accounts_changed = _post_allocations(conn, lines_by_payment, targets, today)
+    summary.accounts_changed += _post_in_bulk(conn, bulk, targets, councils, today)
     return summary
+
+
+def _bulk_allocatable(
+    incoming: Sequence[IncomingPayment],
+    matches: dict[int, list[_Target]],
+    councils: dict[int, StoredCouncil],
+) -> set[int]:
+    """The payments that column arithmetic can allocate (see services.bulk_allocation): each
+    to a single account that no customer-reference payment in the batch also reaches, and
+    whose years are filled in an order that stays the same across the batch."""
+    shared: set[int] = set()
+    years_paid: dict[int, set[int]] = defaultdict(set)
+    for i, targets in matches.items():
+        if len(targets) > 1 or targets[0].reference != incoming[i].payment.reference:
+            shared.update(a.id for a in targets)
+        else:
+            paid_on = incoming[i].payment.payment_date
+            years_paid[targets[0].id].add(FinancialYear.containing(paid_on).start_year)
+    chosen = set()
+    for i, targets in matches.items():
+        account = targets[0]
+        if len(targets) > 1 or account.id in shared:
+            continue
+        policy = councils[account.council_id].council.allocation_policy
+        if policy.within_account is YearOrder.CURRENT_FIRST and len(years_paid[account.id]) > 1:
+            continue
+        chosen.add(i)
+    return chosen
+
+
+def _post_in_bulk(
+    conn: Connection,
+    bulk: list[tuple[Any, ...]],
+    targets: dict[int, _Target],
+    councils: dict[int, StoredCouncil],
+    today: date,
+) -> int:
+    if not bulk:
+        return 0
+    payments = pl.DataFrame(
+        bulk,
+        schema={
+            "payment_id": pl.Int64,
+            "order": pl.Int64,
+            "account_id": pl.Int64,
+            "reference": pl.String,
+            "payment_date": pl.Date,
+            "amount_pence": pl.Int64,
+            "channel": pl.String,
+            "external_id": pl.String,
+        },
+        orient="row",
+    )
+    accounts = {a for a in payments.get_column("account_id").unique().to_list()}
+    owing = pl.DataFrame(
+        [
+            (account_id, year.start_year, owed.pence)
+            for account_id in accounts
+            for year, owed in targets[account_id].owing.items()
+        ],
+        schema={"account_id": pl.Int64, "year": pl.Int64, "owing_pence": pl.Int64},
+        orient="row",
+    )
+    current = payments.group_by("account_id").agg(
+        financial_year_of(pl.col("payment_date")).first().alias("current_year")
+    )
+    orders = current.with_columns(
+        pl.col("account_id")
+        .replace_strict(
+            {
+                a: councils[targets[a].council_id].council.allocation_policy.within_account.value
+                for a in accounts
+            },
+            return_dtype=pl.String,
+        )
+        .alias("order_rule")
+    )
+    lines = allocate_in_bulk(payments, owing, orders)
+    rows = posting_rows(lines, payments, today)
+    ids = reserve_ids(conn, t.postings, len(rows))
+    insert_rows(
+        conn, t.postings, POSTING_COLUMNS, ((i, *row) for i, row in zip(ids, rows, strict=True))
+    )
+    moved = lines.group_by("account_id").agg(pl.col("amount_pence").sum())
+    bump_versions(
+        conn,
+        [
+            {"a": account_id, "v": targets[account_id].version, "d": -pence}
+            for account_id, pence in moved.iter_rows()
+        ],
+    )
+    return moved.height
 
 
 PAYMENT_COLUMNS = (
