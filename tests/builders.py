@@ -51,9 +51,25 @@ def account_line(
     description: str = "Test invoice",
 ) -> str:
     cells = [
-        council, kind, reference, party_name, party_type, date_of_birth, address, postcode, uprn,
-        band, rateable_value, start_date, end_date, payment_method, instalment_day, instalments,
-        amount, due_date, description,
+        council,
+        kind,
+        reference,
+        party_name,
+        party_type,
+        date_of_birth,
+        address,
+        postcode,
+        uprn,
+        band,
+        rateable_value,
+        start_date,
+        end_date,
+        payment_method,
+        instalment_day,
+        instalments,
+        amount,
+        due_date,
+        description,
     ]
     return ",".join(f'"{c}"' if "," in c else c for c in cells)
 

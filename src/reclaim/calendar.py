@@ -43,6 +43,7 @@ __all__ = [
     "WorkingDays",
     "add_days",
     "add_months",
+    "as_utc",
     "business_date",
     "last_day_of_month",
     "london_midnight_utc",
@@ -275,3 +276,17 @@ def london_midnight_utc(day: date) -> datetime:
 def _financial_year(start_year: int) -> FinancialYear:
     """Financial years are immutable values; bulk work asks for the same few millions of times."""
     return FinancialYear(start_year)
+
+
+def as_utc(moment: datetime | str) -> datetime:
+    """A stored moment as an aware UTC datetime.
+
+    Moments are stored in UTC. SQLite hands them back without a zone (or, read without
+    SQLAlchemy's types, as ISO text); PostgreSQL in the session's time zone. Either way this
+    returns the same instant, in UTC.
+    """
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)

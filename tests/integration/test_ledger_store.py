@@ -429,14 +429,12 @@ def test_a_batch_with_one_stale_account_writes_nothing_for_any_account(
         assert everything(uow.connection) == before
 
 
+# PostgreSQL only: SQLite begins every unit of work with BEGIN IMMEDIATE, so a second one
+# cannot open until the first ends and there is no overlap to test there.
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_two_open_units_of_work_on_one_account_cannot_both_write(
     engine: Engine, ledger: SmallLedger
 ) -> None:
-    if engine.dialect.name == "sqlite":
-        pytest.skip(
-            "SQLite begins every unit of work with BEGIN IMMEDIATE, so a second one cannot "
-            "open until the first ends: there is no overlap to test"
-        )
     with UnitOfWork(engine) as officer_b:
         seen_by_b = load_ledger(officer_b.connection, ledger.sd2).version
         with UnitOfWork(engine) as officer_a:

@@ -23,13 +23,19 @@ owing_years = st.dictionaries(
 
 def one_at_a_time(accounts, payments, order):
     """The rule applied payment by payment, as services.payments does for a few payments."""
-    owing = {a: {FinancialYear(y): Money(p) for y, p in years.items()} for a, years in accounts.items()}
+    owing = {
+        a: {FinancialYear(y): Money(p) for y, p in years.items()} for a, years in accounts.items()
+    }
     policy = AllocationPolicy(order)
     result = []
     for payment_id, account_id, paid_on, pence in payments:
         lines = allocate_payment(
             Money(pence),
-            [AccountOwing(account_id, f"R{account_id}", AccountKind.SUNDRY_DEBT, owing[account_id])],
+            [
+                AccountOwing(
+                    account_id, f"R{account_id}", AccountKind.SUNDRY_DEBT, owing[account_id]
+                )
+            ],
             policy,
             paid_on,
         )
@@ -38,7 +44,13 @@ def one_at_a_time(accounts, payments, order):
                 owing[account_id].get(line.financial_year, Money.zero()) - line.amount
             )
             result.append(
-                (payment_id, account_id, line.financial_year.start_year, line.amount.pence, line.reason)
+                (
+                    payment_id,
+                    account_id,
+                    line.financial_year.start_year,
+                    line.amount.pence,
+                    line.reason,
+                )
             )
     return result
 
@@ -46,13 +58,27 @@ def one_at_a_time(accounts, payments, order):
 def in_bulk(accounts, payments, order):
     frame = pl.DataFrame(
         [
-            (payment_id, position, account_id, f"R{account_id}", paid_on, pence, "card", f"X{payment_id}")
+            (
+                payment_id,
+                position,
+                account_id,
+                f"R{account_id}",
+                paid_on,
+                pence,
+                "card",
+                f"X{payment_id}",
+            )
             for position, (payment_id, account_id, paid_on, pence) in enumerate(payments)
         ],
         schema={
-            "payment_id": pl.Int64, "order": pl.Int64, "account_id": pl.Int64,
-            "reference": pl.String, "payment_date": pl.Date, "amount_pence": pl.Int64,
-            "channel": pl.String, "external_id": pl.String,
+            "payment_id": pl.Int64,
+            "order": pl.Int64,
+            "account_id": pl.Int64,
+            "reference": pl.String,
+            "payment_date": pl.Date,
+            "amount_pence": pl.Int64,
+            "channel": pl.String,
+            "external_id": pl.String,
         },
         orient="row",
     )
@@ -90,7 +116,12 @@ def test_bulk_allocation_gives_exactly_the_lines_of_the_rule(accounts, raw_payme
     start = date(2026, 4, 20)  # every payment in 2026/27, as the bulk path requires
     payments = sorted(
         (
-            (n, account_id if account_id in accounts else min(accounts), start + timedelta(days=d), pence)
+            (
+                n,
+                account_id if account_id in accounts else min(accounts),
+                start + timedelta(days=d),
+                pence,
+            )
             for n, (account_id, d, pence) in enumerate(raw_payments, start=1)
         ),
         key=lambda p: (p[2], p[0]),

@@ -363,6 +363,9 @@ def suspense_allocate(
         str, typer.Option("--to", help="The account or customer reference it was meant for.")
     ],
     reason: Annotated[str, typer.Option(help="Why: how you know where it belongs.")],
+    council: Annotated[
+        str | None, typer.Option(help="The council, where the reference exists in several.")
+    ] = None,
     today: TodayOption = None,
 ) -> None:
     """Allocate a suspense payment to the account (or customer) it was meant for."""
@@ -370,7 +373,9 @@ def suspense_allocate(
 
     day = today_from(today)
     with unit_of_work() as uow:
-        lines = allocate_from_suspense(uow.connection, payment_id, to, reason=reason, today=day)
+        lines = allocate_from_suspense(
+            uow.connection, payment_id, to, reason=reason, today=day, council_code=council
+        )
         uow.commit()
     for line in lines:
         console.print(f"{line.amount} to {line.financial_year}: {line.reason}")
@@ -391,7 +396,8 @@ def payment_reverse(
     with unit_of_work() as uow:
         reversals = reverse_payment(uow.connection, payment_id, on=day, reason=reason)
         uow.commit()
-    console.print(f"Reversed payment {payment_id}: {len(reversals)} postings undone.")
+    undone = "1 posting" if len(reversals) == 1 else f"{len(reversals)} postings"
+    console.print(f"Reversed payment {payment_id}: {undone} undone.")
 
 
 @app.command()

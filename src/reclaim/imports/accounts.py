@@ -194,6 +194,8 @@ def _frame(file: CsvFile) -> tuple[pl.DataFrame, list[Problem]]:
         frame = frame.with_columns(pl.all().fill_null("").str.strip_chars()).with_columns(
             (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias("line")
         )
+        # A blank line, or a row of empty cells as spreadsheets leave, is not an account.
+        frame = frame.filter(pl.any_horizontal(pl.col(header) != ""))
         return _with_missing(frame), []
     problems: list[Problem] = []
     lines: list[int] = []

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, select
 
+from reclaim.calendar import as_utc
 from reclaim.imports.csv_files import CsvFile
 from reclaim.store import tables as t
 
@@ -29,10 +30,14 @@ class ImportOutcome:
         if self.status == "already_imported":
             return (
                 f"this file was already imported on {self.imported_at:%d %B %Y at %H:%M} UTC "
-                f"as import {self.import_id} ({self.file_name}, {self.rows:,} rows); "
+                f"as import {self.import_id} ({self.file_name}, {_rows(self.rows)}); "
                 "nothing was posted again"
             )
-        return f"imported {self.rows:,} rows from {self.file_name} as import {self.import_id}"
+        return f"imported {_rows(self.rows)} from {self.file_name} as import {self.import_id}"
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row" if count == 1 else f"{count:,} rows"
 
 
 def already_imported(conn: Connection, kind: str, file: CsvFile) -> ImportOutcome | None:
@@ -44,14 +49,6 @@ def already_imported(conn: Connection, kind: str, file: CsvFile) -> ImportOutcom
     return ImportOutcome(
         "already_imported", row.id, row.file_name, row.rows, as_utc(row.imported_at)
     )
-
-
-def as_utc(moment: datetime) -> datetime:
-    """Moments are stored in UTC; SQLite hands them back without a zone, PostgreSQL in the
-    session's zone. Either way, return the same instant as an aware UTC datetime."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def record_import(conn: Connection, kind: str, file: CsvFile, rows: int, now: datetime) -> int:

@@ -21,7 +21,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, select, update
 
-from reclaim.calendar import FinancialYear
+from reclaim.calendar import FinancialYear, as_utc
 from reclaim.domain.accounts import AccountKind, PaymentMethod
 from reclaim.domain.councils import AllocationPolicy, YearOrder
 from reclaim.domain.errors import DomainError, InputRefused, Problem
@@ -254,6 +254,8 @@ def _post_in_bulk(
     return moved.height
 
 
+_KINDS = {kind.value: kind for kind in AccountKind}
+
 PAYMENT_COLUMNS = (
     "id",
     "council_id",
@@ -343,7 +345,7 @@ def _duplicates(
         )
         for external_id, paid_on, reference, earlier_file, imported_at in rows:
             source = (
-                f" from file {earlier_file} (imported {str(imported_at)[:16]})"
+                f" from file {earlier_file} (imported {as_utc(imported_at):%Y-%m-%d %H:%M} UTC)"
                 if earlier_file
                 else ""
             )
@@ -382,7 +384,7 @@ def _match(
         **params,
     ):
         by_reference[row.reference].append(
-            _Target(row.id, row.council_id, row.reference, AccountKind(row.kind), row.version)
+            _Target(row.id, row.council_id, row.reference, _KINDS[row.kind], row.version)
         )
     unmatched = [r for r in references if r not in by_reference]
     parties_sql = (
@@ -398,16 +400,14 @@ def _match(
         **params,
     ):
         by_reference[row.reference].append(
-            _Target(
-                row.id, row.council_id, row.account_reference, AccountKind(row.kind), row.version
-            )
+            _Target(row.id, row.council_id, row.account_reference, _KINDS[row.kind], row.version)
         )
     problems: list[Problem] = []
     matches: dict[int, list[_Target]] = {}
     shared: dict[int, _Target] = {}
     for index, item in enumerate(incoming):
         targets = by_reference.get(item.payment.reference, [])
-        if len({a.council_id for a in targets}) > 1:
+        if len(targets) > 1 and len({a.council_id for a in targets}) > 1:
             problems.append(
                 Problem(
                     f"reference {item.payment.reference} belongs to accounts in more than one "
@@ -474,7 +474,13 @@ def suspense_list(conn: Connection, council_code: str | None = None) -> list[Sus
 
 
 def allocate_from_suspense(
-    conn: Connection, payment_id: int, reference: str, *, reason: str, today: date
+    conn: Connection,
+    payment_id: int,
+    reference: str,
+    *,
+    reason: str,
+    today: date,
+    council_code: str | None = None,
 ) -> list[AllocationLine]:
     """An officer tells Reclaim which account (or customer) a suspense payment was meant for."""
     row = conn.execute(select(t.payments).where(t.payments.c.id == payment_id)).first()
@@ -492,7 +498,15 @@ def allocate_from_suspense(
         row.external_id,
         id=row.id,
     )
-    matches, problems = _match(conn, [IncomingPayment(payment)], row.council_id, None)
+    council_id = row.council_id
+    if council_code is not None:
+        named = next((c for c in all_councils(conn) if c.council.code == council_code), None)
+        if named is None:
+            raise DomainError(f"there is no council {council_code}")
+        if council_id is not None and council_id != named.id:
+            raise DomainError(f"payment {payment_id} was received for another council")
+        council_id = named.id
+    matches, problems = _match(conn, [IncomingPayment(payment)], council_id, None)
     if problems:
         raise InputRefused(problems)
     if 0 not in matches:
