@@ -244,15 +244,23 @@ ENUM_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
 # Closed sets with no enum of their own.
 PLAIN_SETS = {("imports", "kind"): {"accounts", "payments"}}
 
-_ONE_OF = re.compile(r"^\s*(\w+) IN \((.*)\)\s*$")
+_EQUALS = re.compile(r"(\w+) = '([^']*)'")
+
+
+def _one_of(sqltext: str) -> tuple[str, set[str]] | None:
+    """('kind', {'a', 'b'}) for a CHECK written "kind = 'a' OR kind = 'b'", else None."""
+    parts = [_EQUALS.fullmatch(part.strip()) for part in sqltext.split(" OR ")]
+    if not all(parts) or len({m[1] for m in parts if m}) != 1:
+        return None
+    return parts[0][1], {m[2] for m in parts if m}  # type: ignore[index]
 
 
 def closed_sets() -> dict[tuple[str, str], set[str]]:
     found = {}
     for table in metadata.sorted_tables:
         for c in table.constraints:
-            if isinstance(c, CheckConstraint) and (match := _ONE_OF.match(str(c.sqltext))):
-                found[(table.name, match[1])] = set(re.findall(r"'([^']*)'", match[2]))
+            if isinstance(c, CheckConstraint) and (one_of := _one_of(str(c.sqltext))):
+                found[(table.name, one_of[0])] = one_of[1]
     return found
 
 

@@ -23,19 +23,17 @@ a million accounts have a handful of start dates and kinds. The rules that join 
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 from sqlalchemy import Connection, select
 
 from reclaim.calendar import Country, FinancialYear, InstalmentDay
 from reclaim.domain.accounts import MAX_INSTALMENTS, AccountKind, PaymentMethod
-from reclaim.domain.errors import DomainError, InputRefused, Problem
+from reclaim.domain.errors import InputRefused, Problem
 from reclaim.domain.ledger import Posting, PostingKind
 from reclaim.domain.parties import PartyKind
 from reclaim.domain.properties import Band, normalise_postcode
@@ -43,12 +41,12 @@ from reclaim.domain.schedules import ScheduleKind, monthly_schedule
 from reclaim.imports.csv_files import (
     CsvFile,
     FieldError,
-    Row,
     parse_date,
     parse_money,
     parse_whole_number,
     read_csv,
 )
+from reclaim.imports.frames import Checks, read_frame
 from reclaim.imports.history import ImportOutcome, already_imported, record_import
 from reclaim.money import Money
 from reclaim.store import tables as t
@@ -80,7 +78,6 @@ COLUMNS = (*REQUIRED, *OPTIONAL)
 # accounts may bring an opening balance the same way.
 INVOICED = frozenset({AccountKind.SUNDRY_DEBT, AccountKind.HB_OVERPAYMENT})
 STATUTORY_INSTALMENTS = (10, 12)
-MAX_PROBLEMS = 1000
 
 _KINDS = {k.value: k for k in AccountKind}
 _METHODS = {m.value: m for m in PaymentMethod}
@@ -168,131 +165,15 @@ class ParsedAccounts:
     parties: pl.DataFrame
 
 
-# Reading ----------------------------------------------------------------------------------
-
-
-def _frame(file: CsvFile) -> tuple[pl.DataFrame, list[Problem]]:
-    """Every column as stripped text, with the line each row came from.
-
-    Polars reads the file when every line is one row; a file with quoted line breaks, blank
-    lines or ragged rows is read by Python's csv module instead, which knows exact lines.
-    """
-    header = list(file.header)
-    newlines = file.text.count("\n") + (0 if file.text.endswith("\n") else 1)
-    frame = None
-    try:
-        frame = pl.read_csv(
-            io.BytesIO(file.text.encode("utf-8")),
-            infer_schema=False,
-            has_header=True,
-            empty_string_is_null=False,
-            new_columns=header,
-        )
-    except pl.exceptions.PolarsError:
-        frame = None
-    if frame is not None and frame.width == len(header) and frame.height == newlines - 1:
-        frame = frame.with_columns(pl.all().fill_null("").str.strip_chars()).with_columns(
-            (pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias("line")
-        )
-        # A blank line, or a row of empty cells as spreadsheets leave, is not an account.
-        frame = frame.filter(pl.any_horizontal(pl.col(header) != ""))
-        return _with_missing(frame), []
-    problems: list[Problem] = []
-    lines: list[int] = []
-    rows: list[list[str]] = []
-    index = {name: i for i, name in enumerate(header)}
-    for line, cells in file.rows():
-        row = Row(file, index, line, cells)
-        row.check_width()
-        problems.extend(row.problems)
-        lines.append(line)
-        rows.append(row.texts(header))
-    frame = pl.DataFrame(rows, schema=header, orient="row") if rows else _empty(header)
-    frame = frame.with_columns(pl.Series("line", lines, dtype=pl.Int64))
-    return _with_missing(frame), problems
-
-
-def _empty(header: list[str]) -> pl.DataFrame:
-    return pl.DataFrame({name: pl.Series(name, [], dtype=pl.String) for name in header})
-
-
-def _with_missing(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.with_columns(pl.lit("").alias(c) for c in OPTIONAL if c not in frame.columns)
-
-
-# Checking ---------------------------------------------------------------------------------
-
-
-class _Checks:
-    """Gathers problems as frames of (line, field, message) and parses cells by distinct value."""
-
-    def __init__(self, frame: pl.DataFrame, file_name: str) -> None:
-        self.frame = frame
-        self.file_name = file_name
-        self.found: list[pl.DataFrame] = []
-
-    def problem(self, mask: pl.Expr, field: str, message: pl.Expr | str) -> None:
-        text = pl.lit(message) if isinstance(message, str) else message
-        self.found.append(
-            self.frame.filter(mask).select(
-                pl.col("line"), pl.lit(field).alias("field"), text.cast(pl.String).alias("message")
-            )
-        )
-
-    def parse(
-        self,
-        column: str,
-        parse: Callable[[str], Any],
-        dtype: pl.DataType | type[pl.DataType],
-        *,
-        required: bool = False,
-    ) -> pl.Series:
-        """Parse each distinct non-blank value once; bad ones become problems naming them."""
-        values = self.frame.get_column(column)
-        good: dict[str, Any] = {}
-        bad: dict[str, str] = {}
-        for text in values.unique().to_list():
-            if not text:
-                continue
-            try:
-                good[text] = parse(text)
-            except (FieldError, DomainError, ValueError) as error:
-                bad[text] = str(error)
-        if bad:
-            self.problem(
-                pl.col(column).is_in(list(bad)),
-                column,
-                pl.col(column).replace_strict(bad, default=None, return_dtype=pl.String),
-            )
-        if required:
-            self.problem(pl.col(column) == "", column, f"{column} is required")
-        return values.replace_strict(good, default=None, return_dtype=dtype).alias(column)
-
-    def problems(self, extra: list[Problem]) -> list[Problem]:
-        found = [f for f in self.found if f.height]
-        problems = list(extra)
-        if found:
-            table = pl.concat(found).sort("line", maintain_order=True).head(MAX_PROBLEMS)
-            problems += [
-                Problem(message, line=line, field=field, file=self.file_name)
-                for line, field, message in table.iter_rows()
-            ]
-        problems.sort(key=lambda p: p.line or 0)
-        if len(problems) >= MAX_PROBLEMS:
-            problems = problems[:MAX_PROBLEMS]
-            problems.append(Problem("stopped after 1,000 problems", file=self.file_name))
-        return problems
-
-
 def parse_accounts(conn: Connection, file: CsvFile, *, today: date) -> ParsedAccounts:
     """Check every row; raises InputRefused listing every problem, else the typed frames."""
-    frame, read_problems = _frame(file)
+    frame, read_problems = read_frame(file, OPTIONAL)
     if frame.height == 0 and not read_problems:
         raise InputRefused(
             [Problem("the file has a header but no accounts", file=file.name, line=2)]
         )
     councils = {c.council.code: (c.id, c.council.country) for c in all_councils(conn)}
-    check = _Checks(frame, file.name)
+    check = Checks(frame, file.name)
 
     council_id = frame.get_column("council").replace_strict(
         {code: cid for code, (cid, _) in councils.items()}, default=None, return_dtype=pl.Int64
@@ -347,7 +228,7 @@ def parse_accounts(conn: Connection, file: CsvFile, *, today: date) -> ParsedAcc
     return ParsedAccounts(typed.with_row_index("row"), parties)
 
 
-def _cross_field_rules(check: _Checks, welsh: list[str]) -> None:
+def _cross_field_rules(check: Checks, welsh: list[str]) -> None:
     kind, label = pl.col("kind_value"), pl.col("label")
     needs_property = kind.is_in([k.value for k in AccountKind if k.needs_property])
     billed = kind.is_in([k.value for k in AccountKind if k.is_billed])
@@ -442,7 +323,7 @@ def _cross_field_rules(check: _Checks, welsh: list[str]) -> None:
     )
 
 
-def _parties(check: _Checks, today: date) -> pl.DataFrame:
+def _parties(check: Checks, today: date) -> pl.DataFrame:
     """One row per liable party: (row, kind, name, date_of_birth), checked.
 
     Rows naming one party are checked as columns; the few naming several (joint liability,
@@ -455,7 +336,7 @@ def _parties(check: _Checks, today: date) -> pl.DataFrame:
         | pl.col("date_of_birth").str.contains(";", literal=True)
     )
     single = frame.filter(~joint_mask)
-    single_check = _Checks(single, check.file_name)
+    single_check = Checks(single, check.file_name)
     kind = single_check.parse("party_type", lambda s: _party_kind(s).value, pl.String).fill_null(
         PartyKind.PERSON.value
     )
@@ -570,7 +451,7 @@ def _split_parties(
         yield kind, " ".join(name.split()), born
 
 
-def _repeated_references(check: _Checks) -> None:
+def _repeated_references(check: Checks) -> None:
     keyed = check.frame.filter(pl.col("council_id").is_not_null() & (pl.col("reference") != ""))
     first = keyed.group_by("council_id", "reference").agg(pl.col("line").min().alias("first"))
     repeats = keyed.join(first, on=["council_id", "reference"]).filter(

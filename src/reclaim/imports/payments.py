@@ -3,6 +3,7 @@
 Columns (header row, any order): ``date, reference, amount, channel, external_id``.
 The reference is an account's reference, or a customer's (party) reference; anything else
 goes to suspense. Every problem is listed with its line and field and then nothing is posted.
+The file is checked column by column (see ``imports.frames``) and posted as one batch.
 """
 
 from __future__ import annotations
@@ -10,16 +11,28 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+import polars as pl
 from sqlalchemy import Connection
 
 from reclaim.domain.accounts import PaymentMethod
-from reclaim.domain.errors import DomainError, InputRefused, Problem
-from reclaim.domain.payments import Payment
-from reclaim.imports.csv_files import FieldError, Row, parse_date, parse_money, read_csv
+from reclaim.domain.errors import InputRefused, Problem
+from reclaim.imports.csv_files import FieldError, parse_date, parse_money, read_csv
+from reclaim.imports.frames import Checks, read_frame
 from reclaim.imports.history import ImportOutcome, already_imported, record_import
-from reclaim.services.payments import IncomingPayment, post_payments
+from reclaim.money import Money
+from reclaim.services.payments import post_payments
 
 COLUMNS = ("date", "reference", "amount", "channel", "external_id")
+_CHANNELS = {m.value: m for m in PaymentMethod}
+
+
+def _channel(text: str) -> str:
+    channel = _CHANNELS.get(text.lower())
+    if channel is None:
+        raise FieldError(
+            f"'{text}' is not a payment channel; use one of: {', '.join(PaymentMethod)}"
+        )
+    return channel.value
 
 
 def import_payments(
@@ -34,74 +47,65 @@ def import_payments(
     earlier = already_imported(conn, "payments", file)
     if earlier is not None:
         return earlier
-    index = {name: i for i, name in enumerate(file.header)}
-    incoming: list[IncomingPayment] = []
-    problems: list[Problem] = []
-    for line, cells in file.rows():
-        row = Row(file, index, line, cells)
-        row.check_width()
-        payment = _payment(row, today)
-        if payment is not None:
-            incoming.append(IncomingPayment(payment, line))
-        problems.extend(row.problems)
-    if not incoming and not problems:
-        problems.append(Problem("the file has a header but no payments", file=file.name, line=2))
+    frame, problems = read_frame(file)
+    if frame.height == 0 and not problems:
+        raise InputRefused(
+            [Problem("the file has a header but no payments", file=file.name, line=2)]
+        )
+    check = Checks(frame, file.name)
+    paid_on = check.parse("date", parse_date, pl.Date, required=True)
+    amount = check.parse("amount", lambda s: parse_money(s).pence, pl.Int64, required=True)
+    channel = check.parse("channel", _channel, pl.String, required=True)
+    for name in ("reference", "external_id"):
+        check.problem(pl.col(name) == "", name, f"{name} is required")
+    check.frame = frame.with_columns(paid_on.alias("paid_on"), amount.alias("pence"))
+    check.problem(
+        pl.col("paid_on") > today,
+        "date",
+        pl.format(
+            "{} is in the future; a payment cannot be dated after today ({})",
+            pl.col("paid_on"),
+            pl.lit(today.isoformat()),
+        ),
+    )
+    check.problem(
+        pl.col("pence") <= 0,
+        "amount",
+        pl.format(
+            "a payment must be more than £0.00, not {}; a returned or bounced payment is "
+            "recorded as a reversal of the original",
+            pl.col("pence").map_elements(lambda p: Money(p).format(), return_dtype=pl.String),
+        ),
+    )
+    check.problem(
+        pl.col("external_id").str.len_chars() > 80,
+        "external_id",
+        "an external id is at most 80 characters",
+    )
+    check.problem(
+        pl.col("reference").str.len_chars() > 40,
+        "reference",
+        "a reference is at most 40 characters",
+    )
+    problems = check.problems(problems)
     if problems:
         raise InputRefused(problems)
-    import_id = record_import(conn, "payments", file, len(incoming), now)
+    payments = frame.select(
+        "line",
+        paid_on.alias("payment_date"),
+        "reference",
+        amount.alias("amount_pence"),
+        channel.alias("channel"),
+        "external_id",
+    )
+    import_id = record_import(conn, "payments", file, payments.height, now)
     summary = post_payments(
         conn,
-        incoming,
+        payments,
         today=today,
         received_at=now,
         council_code=council_code,
         import_id=import_id,
         file_name=file.name,
     )
-    return ImportOutcome("imported", import_id, file.name, len(incoming), now, summary)
-
-
-_CHANNELS = {m.value: m for m in PaymentMethod}
-
-
-def _payment(row: Row, today: date) -> Payment | None:
-    day_text, reference, amount_text, channel_text, external_id = row.texts(COLUMNS)
-    for name, value in zip(
-        COLUMNS, (day_text, reference, amount_text, channel_text, external_id), strict=True
-    ):
-        if not value:
-            row.problem(name, f"{name} is required")
-    paid_on = amount = channel = None
-    if day_text:
-        try:
-            paid_on = parse_date(day_text)
-        except FieldError as error:
-            row.problem("date", str(error))
-        if paid_on is not None and paid_on > today:
-            row.problem(
-                "date",
-                f"{paid_on} is in the future; a payment cannot be dated after today ({today})",
-            )
-    if amount_text:
-        try:
-            amount = parse_money(amount_text)
-        except FieldError as error:
-            row.problem("amount", str(error))
-    if channel_text:
-        channel = _CHANNELS.get(channel_text.lower())
-        if channel is None:
-            row.problem(
-                "channel",
-                f"'{channel_text}' is not a payment channel; use one of: {', '.join(PaymentMethod)}",
-            )
-    if len(external_id) > 80:
-        row.problem("external_id", "an external id is at most 80 characters")
-    if len(reference) > 40:
-        row.problem("reference", "a reference is at most 40 characters")
-    if row.problems or paid_on is None or amount is None or channel is None:
-        return None
-    try:
-        return Payment(paid_on, reference, amount, channel, external_id)
-    except DomainError as error:
-        row.problem("amount", str(error))
-        return None
+    return ImportOutcome("imported", import_id, file.name, payments.height, now, summary)

@@ -80,7 +80,7 @@ def allocate_in_bulk(
     )
 
     lines = (
-        paid.join(years, on="account_id")
+        paid.join(years, on="account_id", maintain_order="left_right")
         .with_columns(
             pl.max_horizontal("paid_start", "year_start").alias("low"),
             pl.min_horizontal("paid_end", "year_end").alias("high"),
@@ -156,7 +156,9 @@ def posting_rows(
 ) -> list[tuple[object, ...]]:
     """The payment postings for the lines, without ids: the columns of POSTING_COLUMNS[1:]."""
     full = lines.join(
-        payments.select("payment_id", "payment_date", "channel", "external_id"), on="payment_id"
+        payments.select("payment_id", "payment_date", "channel", "external_id"),
+        on="payment_id",
+        maintain_order="left",
     ).select(
         "account_id",
         (-pl.col("amount_pence")).alias("amount_pence"),

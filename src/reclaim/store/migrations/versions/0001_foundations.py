@@ -28,10 +28,12 @@ def upgrade() -> None:
         sa.Column("allocation_within", sa.String(length=20), nullable=False),
         sa.Column("allocation_priority", sa.Text(), nullable=False),
         sa.CheckConstraint(
-            "allocation_within IN ('oldest_first', 'current_first')",
+            "allocation_within = 'oldest_first' OR allocation_within = 'current_first'",
             name=op.f("ck_councils_allocation_within"),
         ),
-        sa.CheckConstraint("country IN ('england', 'wales')", name=op.f("ck_councils_country")),
+        sa.CheckConstraint(
+            "country = 'england' OR country = 'wales'", name=op.f("ck_councils_country")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_councils")),
         sa.UniqueConstraint("code", name=op.f("uq_councils_code")),
     )
@@ -43,7 +45,7 @@ def upgrade() -> None:
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("rows", sa.Integer(), nullable=False),
         sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("kind IN ('accounts', 'payments')", name=op.f("ck_imports_kind")),
+        sa.CheckConstraint("kind = 'accounts' OR kind = 'payments'", name=op.f("ck_imports_kind")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_imports")),
         sa.UniqueConstraint("kind", "sha256", name=op.f("uq_imports_kind_sha256")),
     )
@@ -57,7 +59,9 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("date_of_birth", sa.Date(), nullable=True),
-        sa.CheckConstraint("kind IN ('person', 'organisation')", name=op.f("ck_parties_kind")),
+        sa.CheckConstraint(
+            "kind = 'person' OR kind = 'organisation'", name=op.f("ck_parties_kind")
+        ),
         sa.ForeignKeyConstraint(
             ["council_id"], ["councils.id"], name=op.f("fk_parties_council_id_councils")
         ),
@@ -81,11 +85,12 @@ def upgrade() -> None:
         sa.Column("import_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "channel IN ('direct_debit', 'standing_order', 'card', 'bank_transfer', 'paypoint', 'post_office', 'cash', 'cheque', 'attachment', 'other')",
+            "channel = 'direct_debit' OR channel = 'standing_order' OR channel = 'card' OR channel = 'bank_transfer' OR channel = 'paypoint' OR channel = 'post_office' OR channel = 'cash' OR channel = 'cheque' OR channel = 'attachment' OR channel = 'other'",
             name=op.f("ck_payments_channel"),
         ),
         sa.CheckConstraint(
-            "status IN ('allocated', 'suspense', 'reversed')", name=op.f("ck_payments_status")
+            "status = 'allocated' OR status = 'suspense' OR status = 'reversed'",
+            name=op.f("ck_payments_status"),
         ),
         sa.CheckConstraint("amount_pence > 0", name=op.f("ck_payments_positive")),
         sa.ForeignKeyConstraint(
@@ -118,7 +123,7 @@ def upgrade() -> None:
         sa.Column("band", sa.String(length=10), nullable=True),
         sa.Column("rateable_value_pence", sa.BigInteger(), nullable=True),
         sa.CheckConstraint(
-            "band IN ('A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'unbanded')",
+            "band = 'A' OR band = 'B' OR band = 'C' OR band = 'D' OR band = 'E' OR band = 'F' OR band = 'G' OR band = 'H' OR band = 'I' OR band = 'unbanded'",
             name=op.f("ck_properties_band"),
         ),
         sa.ForeignKeyConstraint(
@@ -153,15 +158,15 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), server_default="1", nullable=False),
         sa.Column("import_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.CheckConstraint(
-            "instalment_day IN ('1', '5', '15', '24', 'last')",
+            "instalment_day = '1' OR instalment_day = '5' OR instalment_day = '15' OR instalment_day = '24' OR instalment_day = 'last'",
             name=op.f("ck_accounts_instalment_day"),
         ),
         sa.CheckConstraint(
-            "kind IN ('council_tax', 'business_rates', 'sundry_debt', 'hb_overpayment', 'rent', 'former_tenant_arrears', 'commercial_rent')",
+            "kind = 'council_tax' OR kind = 'business_rates' OR kind = 'sundry_debt' OR kind = 'hb_overpayment' OR kind = 'rent' OR kind = 'former_tenant_arrears' OR kind = 'commercial_rent'",
             name=op.f("ck_accounts_kind"),
         ),
         sa.CheckConstraint(
-            "payment_method IN ('direct_debit', 'standing_order', 'card', 'bank_transfer', 'paypoint', 'post_office', 'cash', 'cheque', 'attachment', 'other')",
+            "payment_method = 'direct_debit' OR payment_method = 'standing_order' OR payment_method = 'card' OR payment_method = 'bank_transfer' OR payment_method = 'paypoint' OR payment_method = 'post_office' OR payment_method = 'cash' OR payment_method = 'cheque' OR payment_method = 'attachment' OR payment_method = 'other'",
             name=op.f("ck_accounts_payment_method"),
         ),
         sa.ForeignKeyConstraint(
@@ -220,7 +225,7 @@ def upgrade() -> None:
             name=op.f("ck_postings_payment_link"),
         ),
         sa.CheckConstraint(
-            "kind IN ('charge', 'payment', 'reversal', 'adjustment', 'costs', 'write_off', 'refund', 'transfer')",
+            "kind = 'charge' OR kind = 'payment' OR kind = 'reversal' OR kind = 'adjustment' OR kind = 'costs' OR kind = 'write_off' OR kind = 'refund' OR kind = 'transfer'",
             name=op.f("ck_postings_kind"),
         ),
         sa.CheckConstraint("amount_pence <> 0", name=op.f("ck_postings_not_zero")),
@@ -269,7 +274,8 @@ def upgrade() -> None:
             "superseded_by", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
         ),
         sa.CheckConstraint(
-            "kind IN ('statutory', 'invoice', 'arrangement')", name=op.f("ck_schedules_kind")
+            "kind = 'statutory' OR kind = 'invoice' OR kind = 'arrangement'",
+            name=op.f("ck_schedules_kind"),
         ),
         sa.ForeignKeyConstraint(
             ["account_id"], ["accounts.id"], name=op.f("fk_schedules_account_id_accounts")
