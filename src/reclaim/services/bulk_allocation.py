@@ -22,7 +22,7 @@ from datetime import date
 import polars as pl
 
 from reclaim.domain.councils import YearOrder
-from reclaim.domain.ledger import PostingKind, posting_hash
+from reclaim.domain.ledger import HASH_SEPARATOR, HASHED_FIELDS, PostingKind, hash_of_text
 from reclaim.money import Money
 
 # Columns of ``payments``: payment_id, order (position in date order), account_id, reference
@@ -155,46 +155,29 @@ def posting_rows(
     lines: pl.DataFrame, payments: pl.DataFrame, today: date
 ) -> list[tuple[object, ...]]:
     """The payment postings for the lines, without ids: the columns of POSTING_COLUMNS[1:]."""
+    posted = today.isoformat()
     full = lines.join(
         payments.select("payment_id", "payment_date", "channel", "external_id"),
         on="payment_id",
         maintain_order="left",
     ).select(
         "account_id",
+        pl.lit(PostingKind.PAYMENT.value).alias("kind"),
         (-pl.col("amount_pence")).alias("amount_pence"),
-        "year",
-        pl.col("payment_date").dt.strftime("%Y-%m-%d").alias("effective"),
+        pl.col("year").alias("financial_year"),
+        pl.col("payment_date").dt.strftime("%Y-%m-%d").alias("effective_date"),
+        pl.lit(posted).alias("posted_on"),
         pl.format(
             "{} payment {}: {}", pl.col("channel"), pl.col("external_id"), pl.col("reason")
         ).alias("reason"),
+        pl.lit(None, dtype=pl.Int64).alias("reverses_id"),
         "payment_id",
     )
-    posted = today.isoformat()
-    rows: list[tuple[object, ...]] = []
-    for account_id, pence, year, effective, reason, payment_id in full.iter_rows():
-        digest = posting_hash(
-            account_id=account_id,
-            kind=PostingKind.PAYMENT.value,
-            amount_pence=pence,
-            financial_year=year,
-            effective_date=date.fromisoformat(effective),
-            posted_on=today,
-            reason=reason,
-            reverses_id=None,
-            payment_id=payment_id,
+    texts = full.select(
+        pl.concat_str(
+            [pl.col(name).cast(pl.String).fill_null("") for name in HASHED_FIELDS],
+            separator=HASH_SEPARATOR,
         )
-        rows.append(
-            (
-                account_id,
-                "payment",
-                pence,
-                year,
-                effective,
-                posted,
-                reason,
-                None,
-                payment_id,
-                digest,
-            )
-        )
-    return rows
+    ).to_series()
+    hashes = pl.Series("content_hash", [hash_of_text(text) for text in texts], dtype=pl.String)
+    return list(full.with_columns(hashes).iter_rows())

@@ -256,7 +256,7 @@ def bump_versions(conn: Connection, moves: list[dict[str, int]]) -> None:
         conn,
         "UPDATE accounts SET balance_pence = balance_pence + ?, version = version + 1 "
         "WHERE id = ? AND version = ?",
-        [(m["d"], m["a"], m["v"]) for m in moves],
+        sorted(((m["d"], m["a"], m["v"]) for m in moves), key=lambda row: row[1]),
     )
     if changed != len(moves):
         raise ConcurrentChange(
