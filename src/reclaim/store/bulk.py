@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, text
 
 CHUNK = 50_000
+ANALYZE_AFTER = 10_000  # rows written at once to a PostgreSQL table before it is re-sampled
 
 
 def is_postgres(conn: Connection) -> bool:
@@ -68,6 +69,10 @@ def insert_rows(
                     written += 1
         finally:
             cursor.close()
+        if written >= ANALYZE_AFTER:
+            # The planner knows nothing of rows it has not sampled; without this, the next
+            # query on a freshly loaded table may choose a plan fit for an empty one.
+            conn.exec_driver_sql(f"ANALYZE {table.name}")
         return written
     marks = ", ".join("?" for _ in columns)
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
