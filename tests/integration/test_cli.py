@@ -32,7 +32,6 @@ from tests.builders import (
     payment_line,
     write_csv,
 )
-from tests.integration.snapshots import FreshDatabases, fresh_databases
 
 DAY = TODAY.isoformat()  # "2026-06-12", the --today of every command here
 
@@ -72,19 +71,6 @@ def said(result: Result) -> str:
 def table_rows(result: Result) -> str:
     """Everything printed, with the rules of Rich tables squeezed out as well."""
     return " ".join(re.sub(r"[│┃|]", " ", result.output).split())
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def databases(request: pytest.FixtureRequest) -> Iterator[FreshDatabases]:
-    with fresh_databases(request, request.param) as made:
-        yield made
-
-
-@pytest.fixture
-def database_url(databases: FreshDatabases, tmp_path: Path) -> str:
-    """Overrides tests/conftest.py's: a fresh, empty, migrated database of each kind, made by
-    emptying one database per module rather than creating one per test (much faster)."""
-    return databases.fresh(tmp_path)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ and leaves the database exactly as it was.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -37,9 +36,7 @@ from tests.builders import (
     write_csv,
 )
 from tests.integration.snapshots import (
-    FreshDatabases,
     breaches,
-    fresh_databases,
     row_counts,
     snapshot,
 )
@@ -76,19 +73,6 @@ def statement(engine: Engine, reference: str) -> AccountStatement:
 def count(engine: Engine, table: Table) -> int:
     with engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def databases(request: pytest.FixtureRequest) -> Iterator[FreshDatabases]:
-    with fresh_databases(request, request.param) as made:
-        yield made
-
-
-@pytest.fixture
-def database_url(databases: FreshDatabases, tmp_path: Path) -> str:
-    """Overrides tests/conftest.py's: a fresh, empty, migrated database of each kind, made by
-    emptying one database per module rather than creating one per test (much faster)."""
-    return databases.fresh(tmp_path)
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ from tests.builders import (
     payment_line,
     write_csv,
 )
-from tests.integration.snapshots import FreshDatabases, breaches, fresh_databases, snapshot
+from tests.integration.snapshots import breaches, snapshot
 
 # Helpers ----------------------------------------------------------------------------------
 
@@ -160,19 +160,6 @@ def charge(engine: Engine, reference: str, amount: str, on: date, reason: str) -
         )
         write_postings(uow.connection, [(account.id, account.version, [posting])])
         uow.commit()
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def databases(request: pytest.FixtureRequest) -> Iterator[FreshDatabases]:
-    with fresh_databases(request, request.param) as made:
-        yield made
-
-
-@pytest.fixture
-def database_url(databases: FreshDatabases, tmp_path: Path) -> str:
-    """Overrides tests/conftest.py's: a fresh, empty, migrated database of each kind, made by
-    emptying one database per module rather than creating one per test (much faster)."""
-    return databases.fresh(tmp_path)
 
 
 @pytest.fixture

@@ -431,7 +431,7 @@ def test_a_batch_with_one_stale_account_writes_nothing_for_any_account(
 
 # PostgreSQL only: SQLite begins every unit of work with BEGIN IMMEDIATE, so a second one
 # cannot open until the first ends and there is no overlap to test there.
-@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("databases", ["postgresql"], indirect=True)
 def test_two_open_units_of_work_on_one_account_cannot_both_write(
     engine: Engine, ledger: SmallLedger
 ) -> None:

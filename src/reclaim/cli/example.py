@@ -11,10 +11,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
 
 from reclaim.calendar import Country
-from reclaim.cli.output import print_statement
+from reclaim.cli.output import print_checks, print_statement, print_suspense
 from reclaim.examples import ACCOUNTS_CSV, PAYMENTS_CSV
 from reclaim.imports.accounts import import_accounts
 from reclaim.imports.payments import import_payments
@@ -71,24 +70,9 @@ def run_example(db: Path, console: Console) -> None:
         console.print(f"5. The same payment file again: {again.message}.")
         console.print("6. One account, as an officer sees it:")
         print_statement(statement)
-        table = Table(title="7. Payments in suspense (the reference matched nothing)")
-        for column in ("payment", "date", "reference", "amount", "channel"):
-            table.add_column(column)
-        for item in waiting:
-            table.add_row(
-                str(item.payment_id),
-                item.payment_date.isoformat(),
-                item.reference,
-                item.amount.format(),
-                item.channel,
-            )
-        console.print(table)
+        print_suspense(waiting, "7. Payments in suspense (the reference matched nothing)")
         console.print("8. reclaim check:")
-        breaches = 0
-        for r in results:
-            breaches += len(r.breaches)
-            mark = "[green]✓[/green]" if not r.breaches else f"[red]✗ {len(r.breaches)}[/red]"
-            console.print(f"   {mark} {r.invariant.title} ({r.checked} checked)")
+        breaches = print_checks(results)
         if breaches:
             raise SystemExit(1)
         console.print(

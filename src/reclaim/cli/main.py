@@ -21,9 +21,11 @@ from reclaim.calendar import Country, business_date
 from reclaim.cli.output import (
     console,
     errors,
+    print_checks,
     print_json,
     print_problems,
     print_statement,
+    print_suspense,
     statement_json,
 )
 from reclaim.domain.councils import YearOrder
@@ -310,7 +312,6 @@ def suspense_list_command(
     as_json: JsonOption = False,
 ) -> None:
     """List the payments waiting in suspense."""
-    from rich.table import Table
 
     from reclaim.services.payments import suspense_list
 
@@ -332,28 +333,7 @@ def suspense_list_command(
             ]
         )
         return
-    table = Table(title=f"{len(items)} payments in suspense")
-    for column in (
-        "payment",
-        "date",
-        "reference given",
-        "amount",
-        "channel",
-        "external id",
-        "council",
-    ):
-        table.add_column(column)
-    for i in items:
-        table.add_row(
-            str(i.payment_id),
-            i.payment_date.isoformat(),
-            i.reference,
-            i.amount.format(),
-            i.channel,
-            i.external_id,
-            i.council_code or "",
-        )
-    console.print(table)
+    print_suspense(items, f"{len(items)} payments in suspense")
 
 
 @suspense_app.command("allocate")
@@ -424,17 +404,7 @@ def check(as_json: JsonOption = False) -> None:
             }
         )
     else:
-        for r in results:
-            mark = "[green]✓[/green]" if not r.breaches else f"[red]✗ {len(r.breaches)}[/red]"
-            console.print(f"{mark} {r.invariant.title} ({r.checked:,} checked)")
-            for b in r.breaches[:20]:
-                console.print(f"    [red]{b.where}[/red]: {b.detail}")
-            if len(r.breaches) > 20:
-                console.print(f"    … and {len(r.breaches) - 20} more")
-        if breached:
-            console.print(f"[bold red]{breached} breach(es) found.[/bold red]")
-        else:
-            console.print("[bold green]All invariants hold.[/bold green]")
+        print_checks(results)
     if breached:
         raise typer.Exit(1)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
@@ -16,6 +17,8 @@ from rich.table import Table
 
 from reclaim.domain.errors import Problem
 from reclaim.services.accounts import AccountStatement
+from reclaim.services.checks import CheckResult
+from reclaim.services.payments import SuspenseItem
 
 console = Console()
 errors = Console(stderr=True)
@@ -135,3 +138,39 @@ def print_problems(problems: list[Problem], title: str) -> None:
     for p in problems:
         table.add_row(p.file or "", "" if p.line is None else str(p.line), p.field or "", p.message)
     errors.print(table)
+
+
+def print_suspense(items: Sequence[SuspenseItem], title: str) -> None:
+    table = Table(title=title)
+    for column in ("payment", "date", "reference given", "amount", "channel", "external id"):
+        table.add_column(column)
+    table.add_column("council")
+    for i in items:
+        table.add_row(
+            str(i.payment_id),
+            i.payment_date.isoformat(),
+            i.reference,
+            i.amount.format(),
+            i.channel,
+            i.external_id,
+            i.council_code or "",
+        )
+    console.print(table)
+
+
+def print_checks(results: Sequence[CheckResult], shown: int = 20) -> int:
+    """Each invariant with a tick or the breaches found; returns how many breaches."""
+    breached = 0
+    for r in results:
+        breached += len(r.breaches)
+        mark = "[green]✓[/green]" if not r.breaches else f"[red]✗ {len(r.breaches)}[/red]"
+        console.print(f"{mark} {r.invariant.title} ({r.checked:,} checked)")
+        for b in r.breaches[:shown]:
+            console.print(f"    [red]{b.where}[/red]: {b.detail}")
+        if len(r.breaches) > shown:
+            console.print(f"    … and {len(r.breaches) - shown} more")
+    if breached:
+        console.print(f"[bold red]{breached} breach(es) found.[/bold red]")
+    else:
+        console.print("[bold green]All invariants hold.[/bold green]")
+    return breached
