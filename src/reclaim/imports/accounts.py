@@ -26,10 +26,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Table, select
 
 from reclaim.calendar import Country, FinancialYear, InstalmentDay
 from reclaim.domain.accounts import MAX_INSTALMENTS, AccountKind, PaymentMethod
@@ -567,6 +568,16 @@ def write_accounts(
     _write_charges(conn, accounts.filter(pl.col("amount_pence").is_not_null()), file_name, today)
 
 
+def _known(
+    conn: Connection, table: Table, councils: list[int], schema: dict[str, Any]
+) -> pl.DataFrame:
+    """The rows a council already has, as a frame: its id first, then the other columns named
+    in ``schema`` (whose first key names the id)."""
+    columns = [table.c.id, *(table.c[name] for name in list(schema)[1:])]
+    rows = conn.execute(select(*columns).where(table.c.council_id.in_(councils))).all()
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
 def _address_key(address: pl.Expr) -> pl.Expr:
     return (
         address.str.to_lowercase()
@@ -587,24 +598,17 @@ def _property_key(frame: pl.DataFrame, uprn: str, address: str, postcode: str) -
 
 def _write_properties(conn: Connection, accounts: pl.DataFrame, councils: list[int]) -> pl.Series:
     """Link each row with an address to its property, adding the properties not yet known."""
-    known = pl.DataFrame(
-        conn.execute(
-            select(
-                t.properties.c.id,
-                t.properties.c.council_id,
-                t.properties.c.uprn,
-                t.properties.c.address,
-                t.properties.c.postcode,
-            ).where(t.properties.c.council_id.in_(councils))
-        ).all(),
-        schema={
+    known = _known(
+        conn,
+        t.properties,
+        councils,
+        {
             "property_id": pl.Int64,
             "council_id": pl.Int64,
             "uprn": pl.String,
             "address": pl.String,
             "postcode": pl.String,
         },
-        orient="row",
     )
     known = _property_key(known, "uprn", "address", "postcode").select(
         "council_id", "property_key", "property_id"
@@ -664,24 +668,17 @@ def _write_parties(
     conn: Connection, accounts: pl.DataFrame, parties: pl.DataFrame, councils: list[int]
 ) -> None:
     """Link each account to its parties, adding the people and organisations not yet known."""
-    known = pl.DataFrame(
-        conn.execute(
-            select(
-                t.parties.c.id,
-                t.parties.c.council_id,
-                t.parties.c.kind,
-                t.parties.c.name,
-                t.parties.c.date_of_birth,
-            ).where(t.parties.c.council_id.in_(councils))
-        ).all(),
-        schema={
+    known = _known(
+        conn,
+        t.parties,
+        councils,
+        {
             "party_id": pl.Int64,
             "council_id": pl.Int64,
             "kind": pl.String,
             "name": pl.String,
             "date_of_birth": pl.Date,
         },
-        orient="row",
     )
     known = _party_key(known).select("council_id", "party_key", "party_id")
     keyed = _party_key(parties.join(accounts.select("row", "council_id", "account_id"), on="row"))
