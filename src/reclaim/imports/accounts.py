@@ -26,8 +26,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from sqlalchemy import Connection, Table, select
