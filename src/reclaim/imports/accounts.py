@@ -226,7 +226,27 @@ def parse_accounts(conn: Connection, file: CsvFile, *, today: date) -> ParsedAcc
         problems = _references_already_stored(conn, typed, file.name)
     if problems:
         raise InputRefused(problems)
-    return ParsedAccounts(typed.with_row_index("row"), parties)
+    # Keep only what writing needs: the checked text columns are no longer wanted.
+    needed = typed.select(
+        "line",
+        "council_id",
+        "kind_value",
+        "reference",
+        "address",
+        "postcode_value",
+        "uprn",
+        "band_value",
+        "rv_pence",
+        "start",
+        "end",
+        "method",
+        "day",
+        "instalments_n",
+        "amount_pence",
+        "due",
+        "description",
+    )
+    return ParsedAccounts(needed.with_row_index("row"), parties)
 
 
 def _cross_field_rules(check: Checks, welsh: list[str]) -> None:

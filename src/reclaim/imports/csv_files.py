@@ -25,18 +25,25 @@ class FieldError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class CsvFile:
+    """A CSV file whose text and header have been checked. The content is read again when
+    needed rather than held, so a large file is not kept in memory twice."""
+
     path: Path
     sha256: str
     header: tuple[str, ...]
-    text: str
 
     @property
     def name(self) -> str:
         return self.path.name
 
+    def data(self) -> bytes:
+        """The content without a UTF-8 byte order mark."""
+        data = self.path.read_bytes()
+        return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """(line number in the file, cells) for each data row; blank lines are skipped."""
-        reader = csv.reader(io.StringIO(self.text))
+        reader = csv.reader(io.StringIO(self.data().decode("utf-8")))
         next(reader)
         start = reader.line_num + 1
         for cells in reader:
@@ -89,7 +96,7 @@ def read_csv(path: Path, required: Sequence[str], optional: Sequence[str] = ()) 
     ]
     if problems:
         raise InputRefused(problems)
-    return CsvFile(path, hashlib.sha256(data).hexdigest(), header, text)
+    return CsvFile(path, hashlib.sha256(data).hexdigest(), header)
 
 
 class Row:

@@ -27,11 +27,12 @@ def read_frame(file: CsvFile, optional: Sequence[str] = ()) -> tuple[pl.DataFram
     lines or ragged rows is read by Python's csv module instead, which knows exact lines.
     """
     header = list(file.header)
-    newlines = file.text.count("\n") + (0 if file.text.endswith("\n") else 1)
+    data = file.data()
+    newlines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     frame = None
     try:
         frame = pl.read_csv(
-            io.BytesIO(file.text.encode("utf-8")),
+            io.BytesIO(data),
             infer_schema=False,
             has_header=True,
             empty_string_is_null=False,
