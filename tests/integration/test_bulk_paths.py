@@ -65,7 +65,7 @@ def test_a_payment_file_of_hundreds_of_lines_is_posted_in_full_and_every_invaria
     assert outcome.summary.accounts_changed == ACCOUNTS
     with UnitOfWork(many_invoices) as uow:
         balances = uow.connection.execute(
-            text("SELECT DISTINCT balance_pence, version FROM accounts")
+            text("SELECT DISTINCT balance_pence, version FROM account_balances")
         ).all()
         reasons = (
             uow.connection.execute(
@@ -92,7 +92,8 @@ def test_a_big_batch_refuses_to_write_when_any_account_has_changed_since_it_was_
     with UnitOfWork(many_invoices) as uow:
         ids = uow.connection.execute(text("SELECT id FROM accounts ORDER BY id")).scalars().all()
         uow.connection.execute(
-            text("UPDATE accounts SET version = 5 WHERE id = :id"), {"id": ids[-1]}
+            text("UPDATE account_balances SET version = 5 WHERE account_id = :id"),
+            {"id": ids[-1]},
         )
         uow.commit()
     moves = [{"a": account_id, "v": 1, "d": 100} for account_id in ids]
@@ -104,7 +105,7 @@ def test_a_big_batch_refuses_to_write_when_any_account_has_changed_since_it_was_
     with UnitOfWork(many_invoices) as uow:
         assert (
             uow.connection.execute(
-                text("SELECT COUNT(*) FROM accounts WHERE balance_pence <> 10000")
+                text("SELECT COUNT(*) FROM account_balances WHERE balance_pence <> 10000")
             ).scalar_one()
             == 0
         )
@@ -124,3 +125,22 @@ def test_reclaim_bench_measures_every_step_and_writes_the_figures(tmp_path: Path
     ]
     assert all(f["seconds"] > 0 and f["peak_memory_mib"] > 0 for f in figures["figures"])
     assert figures["machine"]["cores"] >= 1
+
+
+def test_an_account_without_its_balance_record_is_a_breach_that_names_it(
+    many_invoices: Engine,
+) -> None:
+    with UnitOfWork(many_invoices) as uow:
+        uow.connection.execute(
+            text(
+                "DELETE FROM account_balances WHERE account_id = "
+                "(SELECT id FROM accounts WHERE reference = 'SD-12')"
+            )
+        )
+        found = [
+            (b.where, b.detail)
+            for r in run_checks(uow.connection)
+            if r.invariant.code == "balance_is_sum_of_postings"
+            for b in r.breaches
+        ]
+    assert found == [("account SD-12", "has no balance record")]

@@ -475,7 +475,7 @@ def test_check_passes_on_a_sound_database_and_fails_naming_a_corrupted_account(
     assert "All invariants hold." in said(testbury.ok("check"))
 
     with engine.begin() as conn:
-        conn.execute(text("UPDATE accounts SET balance_pence = balance_pence + 1"))
+        conn.execute(text("UPDATE account_balances SET balance_pence = balance_pence + 1"))
 
     broken = testbury("check")
     assert broken.exit_code == 1

@@ -147,7 +147,9 @@ def charge(engine: Engine, reference: str, amount: str, on: date, reason: str) -
     """Post a charge straight onto an account's ledger (the annual bill, before billing exists)."""
     with UnitOfWork(engine) as uow:
         account = uow.connection.execute(
-            select(t.accounts.c.id, t.accounts.c.version).where(t.accounts.c.reference == reference)
+            select(t.accounts.c.id, t.account_balances.c.version)
+            .join(t.account_balances)
+            .where(t.accounts.c.reference == reference)
         ).one()
         posting = Posting(
             account_id=account.id,

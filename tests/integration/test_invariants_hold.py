@@ -227,6 +227,11 @@ def set_up_council(engine: Engine, policy: AllocationPolicy) -> Model:
                 )
             ).inserted_primary_key[0]
             conn.execute(
+                t.account_balances.insert().values(
+                    account_id=account_id, balance_pence=0, version=1
+                )
+            )
+            conn.execute(
                 t.account_parties.insert().values(
                     account_id=account_id, party_id=party_ids[customer]
                 )
@@ -342,7 +347,9 @@ def stored_state(
     balances = {
         r.id: r.balance_pence
         for r in conn.execute(
-            select(t.accounts.c.id, t.accounts.c.balance_pence).where(t.accounts.c.id.in_(ids))
+            select(
+                t.account_balances.c.account_id.label("id"), t.account_balances.c.balance_pence
+            ).where(t.account_balances.c.account_id.in_(ids))
         )
     }
     by_year: dict[int, dict[int, int]] = {account_id: {} for account_id in ids}

@@ -58,7 +58,7 @@ def add_account(
                 council_id=stored.id, address=f"{reference} Test Street", postcode="TE1 1ST"
             )
         ).inserted_primary_key[0]
-    return int(
+    account_id = int(
         conn.execute(
             t.accounts.insert().values(
                 council_id=stored.id,
@@ -70,6 +70,10 @@ def add_account(
             )
         ).inserted_primary_key[0]
     )
+    conn.execute(
+        t.account_balances.insert().values(account_id=account_id, balance_pence=0, version=1)
+    )
+    return account_id
 
 
 def a_posting(
@@ -112,8 +116,8 @@ def pay(
 
 def balance_and_version(conn: Connection, account_id: int) -> tuple[int, int]:
     row = conn.execute(
-        select(t.accounts.c.balance_pence, t.accounts.c.version).where(
-            t.accounts.c.id == account_id
+        select(t.account_balances.c.balance_pence, t.account_balances.c.version).where(
+            t.account_balances.c.account_id == account_id
         )
     ).one()
     return row.balance_pence, row.version
@@ -341,10 +345,12 @@ def everything(conn: Connection) -> dict[str, int]:
         ]
     }
     counts["balance"] = int(
-        conn.execute(text("SELECT COALESCE(SUM(balance_pence), 0) FROM accounts")).scalar_one()
+        conn.execute(
+            text("SELECT COALESCE(SUM(balance_pence), 0) FROM account_balances")
+        ).scalar_one()
     )
     counts["version"] = int(
-        conn.execute(text("SELECT COALESCE(SUM(version), 0) FROM accounts")).scalar_one()
+        conn.execute(text("SELECT COALESCE(SUM(version), 0) FROM account_balances")).scalar_one()
     )
     return counts
 
@@ -495,7 +501,9 @@ def raw_posting(
         t.postings.insert().values(id=new_id, content_hash=posting_hash(**content), **content)
     )
     conn.execute(
-        text("UPDATE accounts SET balance_pence = balance_pence + :d WHERE id = :a"),
+        text(
+            "UPDATE account_balances SET balance_pence = balance_pence + :d WHERE account_id = :a"
+        ),
         {"d": pence, "a": account_id},
     )
 
@@ -580,7 +588,9 @@ def schedule_not_its_charge(conn: Connection, ledger: SmallLedger) -> None:
 DAMAGE: list[tuple[str, Damage, dict[str, list[str]]]] = [
     (
         "balance changed",
-        sql("UPDATE accounts SET balance_pence = balance_pence + 1 WHERE id = {sd2}"),
+        sql(
+            "UPDATE account_balances SET balance_pence = balance_pence + 1 WHERE account_id = {sd2}"
+        ),
         {"balance_is_sum_of_postings": ["account SD-2"]},
     ),
     (
@@ -592,7 +602,7 @@ DAMAGE: list[tuple[str, Damage, dict[str, list[str]]]] = [
         "posting amount edited with the balance to match",
         sql(
             "UPDATE postings SET amount_pence = 4000 WHERE account_id = {sd2}",
-            "UPDATE accounts SET balance_pence = 4000 WHERE id = {sd2}",
+            "UPDATE account_balances SET balance_pence = 4000 WHERE account_id = {sd2}",
             unguard="postings",
         ),
         {"postings_unaltered": ["account SD-2"]},

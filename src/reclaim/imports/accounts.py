@@ -541,8 +541,6 @@ ACCOUNT_COLUMNS = (
     "instalment_day",
     "instalments",
     "description",
-    "balance_pence",
-    "version",
     "import_id",
 )
 
@@ -579,9 +577,15 @@ def write_accounts(
             "day",
             "instalments_n",
             "description",
-            pl.col("amount_pence").fill_null(0).alias("balance"),
-            pl.lit(1).alias("version"),
             pl.lit(import_id).alias("import_id"),
+        ).iter_rows(),
+    )
+    insert_rows(
+        conn,
+        t.account_balances,
+        ("account_id", "balance_pence", "version"),
+        accounts.select(
+            "account_id", pl.col("amount_pence").fill_null(0), pl.lit(1).alias("version")
         ).iter_rows(),
     )
     _write_parties(conn, accounts, parsed.parties, councils)

@@ -74,18 +74,20 @@ def _rows(conn: Connection, sql: str) -> Iterator[tuple[object, ...]]:
 @finder("balance_is_sum_of_postings")
 def _balances(conn: Connection) -> Iterator[Breach]:
     sql = """
-        SELECT a.reference, a.balance_pence, COALESCE(s.total, 0)
-        FROM accounts a
+        SELECT a.reference, b.balance_pence, COALESCE(s.total, 0)
+        FROM accounts a LEFT JOIN account_balances b ON b.account_id = a.id
         LEFT JOIN (SELECT account_id, SUM(amount_pence) AS total FROM postings
                    GROUP BY account_id) s ON s.account_id = a.id
-        WHERE a.balance_pence <> COALESCE(s.total, 0)
+        WHERE b.balance_pence IS NULL OR b.balance_pence <> COALESCE(s.total, 0)
         ORDER BY a.id
     """
     for reference, stored, total in _rows(conn, sql):
         yield Breach(
             "balance_is_sum_of_postings",
             f"account {reference}",
-            f"balance says {_pounds(stored)} but its postings add up to {_pounds(total)}",
+            "has no balance record"
+            if stored is None
+            else f"balance says {_pounds(stored)} but its postings add up to {_pounds(total)}",
         )
 
 

@@ -296,8 +296,9 @@ def match(conn: Connection, frame: pl.DataFrame, council_id: int | None) -> pl.D
     council_filter = "" if council_id is None else " AND council_id = :council"
     params: dict[str, Any] = {} if council_id is None else {"council": council_id}
     accounts_sql = (
-        "SELECT reference, id, council_id, reference, kind, version FROM accounts "  # noqa: S608
-        f"WHERE reference IN (:values){council_filter}"
+        "SELECT a.reference, a.id, a.council_id, a.reference, a.kind, b.version "  # noqa: S608
+        "FROM accounts a JOIN account_balances b ON b.account_id = a.id "
+        f"WHERE a.reference IN (:values){council_filter.replace('council_id', 'a.council_id')}"
     )
     direct = pl.DataFrame(
         [tuple(row) for row in select_in(conn, accounts_sql, references, **params)],
@@ -306,9 +307,10 @@ def match(conn: Connection, frame: pl.DataFrame, council_id: int | None) -> pl.D
     )
     found = set(direct.get_column("reference").to_list())
     parties_sql = (
-        "SELECT pa.reference, a.id, a.council_id, a.reference, a.kind, a.version "
+        "SELECT pa.reference, a.id, a.council_id, a.reference, a.kind, b.version "
         "FROM parties pa JOIN account_parties ap ON ap.party_id = pa.id "
         "JOIN accounts a ON a.id = ap.account_id "
+        "JOIN account_balances b ON b.account_id = a.id "
         "WHERE pa.reference IN (:values)" + council_filter.replace("council_id", "pa.council_id")
     )
     customers = pl.DataFrame(

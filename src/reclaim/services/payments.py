@@ -28,7 +28,12 @@ from reclaim.services.payment_batches import (
     post_payments,
 )
 from reclaim.store import tables as t
-from reclaim.store.repositories import all_councils, postings_of, write_postings
+from reclaim.store.repositories import (
+    account_version,
+    all_councils,
+    postings_of,
+    write_postings,
+)
 
 __all__ = [
     "IncomingPayment",
@@ -178,9 +183,7 @@ def reverse_payment(conn: Connection, payment_id: int, *, on: date, reason: str)
     ]
     changes = []
     for account_id in account_ids:
-        version = conn.execute(
-            select(t.accounts.c.version).where(t.accounts.c.id == account_id)
-        ).scalar_one()
+        version = account_version(conn, account_id)
         postings = postings_of(conn, account_id)
         reversed_ids = {p.reverses_id for p in postings if p.reverses_id is not None}
         reversals = [

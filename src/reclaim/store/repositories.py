@@ -131,8 +131,14 @@ def find_accounts(conn: Connection, reference: str, council_code: str | None = N
 
 def account_view(conn: Connection, account_id: int) -> AccountView:
     row = conn.execute(
-        select(t.accounts, t.councils.c.code.label("council_code"))
+        select(
+            t.accounts,
+            t.councils.c.code.label("council_code"),
+            t.account_balances.c.balance_pence,
+            t.account_balances.c.version,
+        )
         .join(t.councils)
+        .join(t.account_balances)
         .where(t.accounts.c.id == account_id)
     ).one()
     council = get_council(conn, row.council_code)
@@ -188,10 +194,19 @@ def postings_of(conn: Connection, account_id: int) -> list[Posting]:
 
 
 def load_ledger(conn: Connection, account_id: int) -> AccountLedger:
-    version = conn.execute(
-        select(t.accounts.c.version).where(t.accounts.c.id == account_id)
-    ).scalar_one()
-    return AccountLedger(account_id, postings_of(conn, account_id), version)
+    return AccountLedger(
+        account_id, postings_of(conn, account_id), account_version(conn, account_id)
+    )
+
+
+def account_version(conn: Connection, account_id: int) -> int:
+    return int(
+        conn.execute(
+            select(t.account_balances.c.version).where(
+                t.account_balances.c.account_id == account_id
+            )
+        ).scalar_one()
+    )
 
 
 POSTING_COLUMNS = (
@@ -269,8 +284,8 @@ def bump_versions(conn: Connection, moves: list[dict[str, int]]) -> None:
     else:
         changed = driver_executemany(
             conn,
-            "UPDATE accounts SET balance_pence = balance_pence + ?, version = version + 1 "
-            "WHERE id = ? AND version = ?",
+            "UPDATE account_balances SET balance_pence = balance_pence + ?, "
+            "version = version + 1 WHERE account_id = ? AND version = ?",
             rows,
         )
     if changed != len(moves):
@@ -290,9 +305,9 @@ def _bump_versions_in_one_statement(conn: Connection, rows: list[tuple[int, int,
     conn.exec_driver_sql("TRUNCATE account_moves")
     insert_rows(conn, _ACCOUNT_MOVES, ("d", "a", "v"), rows)
     result = conn.exec_driver_sql(
-        "UPDATE accounts SET balance_pence = accounts.balance_pence + m.d, "
-        "version = accounts.version + 1 FROM account_moves m "
-        "WHERE accounts.id = m.a AND accounts.version = m.v"
+        "UPDATE account_balances b SET balance_pence = b.balance_pence + m.d, "
+        "version = b.version + 1 FROM account_moves m "
+        "WHERE b.account_id = m.a AND b.version = m.v"
     )
     return int(result.rowcount)
 

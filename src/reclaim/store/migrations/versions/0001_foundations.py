@@ -154,8 +154,6 @@ def upgrade() -> None:
         sa.Column("instalment_day", sa.String(length=4), nullable=True),
         sa.Column("instalments", sa.Integer(), nullable=True),
         sa.Column("description", sa.Text(), server_default="", nullable=False),
-        sa.Column("balance_pence", sa.BigInteger(), server_default="0", nullable=False),
-        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
         sa.Column("import_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.CheckConstraint(
             "instalment_day = '1' OR instalment_day = '5' OR instalment_day = '15' OR instalment_day = '24' OR instalment_day = 'last'",
@@ -182,6 +180,21 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "reference", "council_id", name=op.f("uq_accounts_reference_council_id")
         ),
+    )
+    op.create_table(
+        "account_balances",
+        sa.Column(
+            "account_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=False,
+            nullable=False,
+        ),
+        sa.Column("balance_pence", sa.BigInteger(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_account_balances_account_id_accounts")
+        ),
+        sa.PrimaryKeyConstraint("account_id", name=op.f("pk_account_balances")),
     )
     op.create_table(
         "account_parties",
@@ -334,6 +347,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_account_parties_party_id"))
 
     op.drop_table("account_parties")
+    op.drop_table("account_balances")
     op.drop_table("accounts")
     with op.batch_alter_table("properties", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_properties_postcode"))
