@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -48,11 +49,13 @@ import_app = typer.Typer(
 account_app = typer.Typer(help="Look at accounts.", no_args_is_help=True)
 suspense_app = typer.Typer(help="Payments whose reference matched nothing.", no_args_is_help=True)
 payment_app = typer.Typer(help="Work on single payments.", no_args_is_help=True)
+calc_app = typer.Typer(help="Calculators for officers and for checks.", no_args_is_help=True)
 app.add_typer(council_app, name="council")
 app.add_typer(import_app, name="import")
 app.add_typer(account_app, name="account")
 app.add_typer(suspense_app, name="suspense")
 app.add_typer(payment_app, name="payment")
+app.add_typer(calc_app, name="calc")
 
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print JSON for programs instead of tables.")
@@ -378,6 +381,68 @@ def payment_reverse(
         uow.commit()
     undone = "1 posting" if len(reversals) == 1 else f"{len(reversals)} postings"
     console.print(f"Reversed payment {payment_id}: {undone} undone.")
+
+
+class BillKind(StrEnum):
+    COUNCIL_TAX = "council_tax"
+    BUSINESS_RATES = "business_rates"
+
+
+@calc_app.command("instalments")
+def calc_instalments(
+    amount: Annotated[str, typer.Option(help="The charge, e.g. 1234.56.")],
+    year: Annotated[str, typer.Option(help="The financial year, e.g. 2026/27.")],
+    issue_date: Annotated[str, typer.Option(help="The day the bill is issued (2026-03-10).")],
+    instalments: Annotated[int, typer.Option(help="10, or 12 on request.")] = 10,
+    day: Annotated[str, typer.Option(help="Instalment day: 1, 5, 15, 24 or last.")] = "1",
+    kind: Annotated[BillKind, typer.Option(help="council_tax or business_rates.")] = (
+        BillKind.COUNCIL_TAX
+    ),
+    as_json: JsonOption = False,
+) -> None:
+    """The statutory instalments a bill sets: each due date and amount."""
+    from reclaim.calendar import FinancialYear, InstalmentDay
+    from reclaim.domain.instalments import BUSINESS_RATES, COUNCIL_TAX, statutory_instalments
+    from reclaim.money import Money, MoneyError
+
+    if instalments not in (10, 12):
+        fail(f"--instalments {instalments}: the statutory schemes are 10, or 12 on request")
+    try:
+        charge = Money.parse(amount)
+        financial_year = FinancialYear.parse(year)
+        issued = date.fromisoformat(issue_date)
+        instalment_day = InstalmentDay.parse(day)
+        rules = COUNCIL_TAX if kind is BillKind.COUNCIL_TAX else BUSINESS_RATES
+        schedule = statutory_instalments(
+            charge,
+            rules=rules,
+            year=financial_year,
+            issued=issued,
+            day=instalment_day,
+            twelve=instalments == 12,
+        )
+    except (MoneyError, DomainError, ValueError) as error:
+        fail(str(error))
+    if as_json:
+        print_json(
+            {
+                "amount": charge.to_json(),
+                "year": str(financial_year),
+                "issue_date": issued.isoformat(),
+                "kind": kind.value,
+                "instalments": [
+                    {"due_date": i.due_date.isoformat(), "amount": i.amount.to_json()}
+                    for i in schedule
+                ],
+            }
+        )
+        return
+    console.print(
+        f"{rules.name} of {charge} for {financial_year}, issued {issued:%d %B %Y}: "
+        f"{len(schedule)} instalment{'s' if len(schedule) > 1 else ''}"
+    )
+    for i in schedule:
+        console.print(f"  {i.due_date:%a %d %b %Y}  {i.amount.format():>12}")
 
 
 @app.command()
