@@ -236,6 +236,7 @@ ENUM_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
     ("accounts", "kind"): AccountKind,
     ("accounts", "payment_method"): PaymentMethod,
     ("accounts", "instalment_day"): InstalmentDay,
+    ("council_years", "default_instalment_day"): InstalmentDay,
     ("payments", "channel"): PaymentMethod,
     ("payments", "status"): PaymentStatus,
     ("postings", "kind"): PostingKind,

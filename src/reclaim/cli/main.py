@@ -204,6 +204,68 @@ def council_policy(
     )
 
 
+@council_app.command("set")
+def council_set(
+    code: str,
+    year: Annotated[str, typer.Option(help="The financial year, e.g. 2026/27.")],
+    band_d: Annotated[str, typer.Option("--band-d", help="The Band D charge, e.g. 2000.00.")],
+    default_day: Annotated[
+        str, typer.Option(help="Instalment day for those not paying by Direct Debit.")
+    ] = "1",
+    parish: Annotated[
+        list[str] | None,
+        typer.Option(help="A parish precept as NAME=AMOUNT (Band D); repeat for each parish."),
+    ] = None,
+) -> None:
+    """Set a council's Band D (and parish precepts) for a financial year."""
+    from reclaim.calendar import FinancialYear, InstalmentDay
+    from reclaim.money import Money, MoneyError
+    from reclaim.services.council_years import CouncilYear, set_year
+
+    try:
+        parishes = []
+        for item in parish or []:
+            name, separator, amount = item.partition("=")
+            if not separator or not name.strip():
+                fail(f"--parish '{item}' should be NAME=AMOUNT, e.g. 'Little Snoring=45.00'")
+            parishes.append((name.strip(), Money.parse(amount)))
+        setting = CouncilYear(
+            code,
+            FinancialYear.parse(year),
+            Money.parse(band_d),
+            InstalmentDay.parse(default_day),
+            tuple(sorted(parishes)),
+        )
+    except (MoneyError, ValueError) as error:
+        fail(str(error))
+    with unit_of_work() as uow:
+        set_year(uow.connection, setting)
+        uow.commit()
+    extra = ""
+    if parishes:
+        extra = f", {len(parishes)} parish precept{'s' if len(parishes) > 1 else ''}"
+    console.print(
+        f"{code} {setting.year}: Band D {setting.band_d}, default instalment day "
+        f"{setting.default_instalment_day.value}{extra}."
+    )
+
+
+@council_app.command("settings")
+def council_settings(
+    file: Annotated[Path, typer.Argument(help="The settings file (TOML).")],
+) -> None:
+    """Set many councils' years from a settings file, all or nothing."""
+    from reclaim.services.council_years import read_settings, set_year
+
+    with unit_of_work() as uow:
+        settings = read_settings(file)
+        for setting in settings:
+            set_year(uow.connection, setting)
+        uow.commit()
+    for setting in settings:
+        console.print(f"{setting.council_code} {setting.year}: Band D {setting.band_d}")
+
+
 def _stages() -> Progress:
     """A spinner that names the stage a long piece of work has reached, with the time taken."""
     return Progress(

@@ -84,6 +84,29 @@ councils = Table(
     one_of("allocation_within", YearOrder),
 )
 
+# What a council sets for each financial year (LGFA 1992 s 30): its Band D, the default day
+# instalments fall due for those who do not pay by Direct Debit, and its parishes' precepts.
+council_years = Table(
+    "council_years",
+    metadata,
+    Column("council_id", ForeignKey("councils.id"), primary_key=True),
+    Column("financial_year", Integer, primary_key=True),
+    Column("band_d_pence", BigInteger, nullable=False),
+    Column("default_instalment_day", String(4), nullable=False),
+    one_of("default_instalment_day", InstalmentDay),
+    CheckConstraint("band_d_pence > 0", name="band_d_positive"),
+)
+
+parish_precepts = Table(
+    "parish_precepts",
+    metadata,
+    Column("council_id", ForeignKey("councils.id"), primary_key=True),
+    Column("financial_year", Integer, primary_key=True),
+    Column("parish", String(80), primary_key=True),
+    Column("band_d_pence", BigInteger, nullable=False),
+    CheckConstraint("band_d_pence >= 0", name="not_negative"),
+)
+
 parties = Table(
     "parties",
     metadata,
