@@ -46,9 +46,6 @@ class Problem:
     def __repr__(self) -> str:
         return f"Problem({self!s})"
 
-    def as_dict(self) -> dict[str, object]:
-        return {"file": self.file, "line": self.line, "field": self.field, "message": self.message}
-
 
 class InputRefused(DomainError):
     """The input had problems; nothing of it was applied. ``problems`` lists every one."""

@@ -65,8 +65,9 @@ class Property:
         """The UPRN when known; otherwise the address and postcode, compared loosely."""
         if self.uprn:
             return ("uprn", self.uprn)
-        return (
-            "address",
-            " ".join(self.address.casefold().replace(",", " ").split()),
-            self.postcode,
-        )
+        return ("address", loose_address(self.address), self.postcode)
+
+
+def loose_address(address: str) -> str:
+    """An address compared loosely: as ``loose_name``, with commas read as spaces."""
+    return " ".join(address.lower().replace(",", " ").split())

@@ -42,6 +42,8 @@ from reclaim.domain.schedules import ScheduleKind, monthly_schedule
 from reclaim.imports.csv_files import (
     CsvFile,
     FieldError,
+    choice,
+    choices_of,
     parse_date,
     parse_money,
     parse_whole_number,
@@ -80,36 +82,31 @@ COLUMNS = (*REQUIRED, *OPTIONAL)
 INVOICED = frozenset({AccountKind.SUNDRY_DEBT, AccountKind.HB_OVERPAYMENT})
 STATUTORY_INSTALMENTS = (10, 12)
 
-_KINDS = {k.value: k for k in AccountKind}
-_METHODS = {m.value: m for m in PaymentMethod}
-_BANDS = {b.value.lower(): b for b in Band}
-_DAYS = {d.value: d for d in InstalmentDay}
-_PARTY_KINDS = {k.value: k for k in PartyKind}
+_KINDS = choices_of(AccountKind)
+_METHODS = choices_of(PaymentMethod)
+_BANDS = choices_of(Band)
+_DAYS = choices_of(InstalmentDay)
+_PARTY_KINDS = choices_of(PartyKind)
 
 
 def _kind(text: str) -> AccountKind:
-    kind = _KINDS.get(text.lower())
-    if kind is None:
-        raise FieldError(f"'{text}' is not an account kind; use one of: {', '.join(AccountKind)}")
-    return kind
+    return choice(
+        text, _KINDS, f"'{{text}}' is not an account kind; use one of: {', '.join(AccountKind)}"
+    )
 
 
 def _method(text: str) -> PaymentMethod:
-    method = _METHODS.get(text.lower())
-    if method is None:
-        raise FieldError(
-            f"'{text}' is not a payment method; use one of: {', '.join(PaymentMethod)}"
-        )
-    return method
+    return choice(
+        text,
+        _METHODS,
+        f"'{{text}}' is not a payment method; use one of: {', '.join(PaymentMethod)}",
+    )
 
 
 def _band(text: str) -> Band:
-    band = _BANDS.get(text.lower())
-    if band is None:
-        raise FieldError(
-            f"'{text}' is not a council tax band; use A to H, I (Wales only) or unbanded"
-        )
-    return band
+    return choice(
+        text, _BANDS, "'{text}' is not a council tax band; use A to H, I (Wales only) or unbanded"
+    )
 
 
 def _instalment_day(text: str) -> InstalmentDay:
@@ -414,10 +411,9 @@ def _parties(check: Checks, today: date) -> pl.DataFrame:
 
 
 def _party_kind(text: str) -> PartyKind:
-    kind = _PARTY_KINDS.get(text.lower())
-    if kind is None:
-        raise FieldError(f"'{text.lower()}' is not a party type; use person or organisation")
-    return kind
+    return choice(
+        text.lower(), _PARTY_KINDS, "'{text}' is not a party type; use person or organisation"
+    )
 
 
 class _JointRow:
@@ -602,20 +598,23 @@ def _known(
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def _address_key(address: pl.Expr) -> pl.Expr:
-    return (
-        address.str.to_lowercase()
-        .str.replace_all(",", " ")
-        .str.replace_all(r"\s+", " ")
-        .str.strip_chars()
-    )
+def loose_name_expr(name: pl.Expr) -> pl.Expr:
+    """``domain.parties.loose_name`` as a column expression (a test proves they agree)."""
+    return name.str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars()
+
+
+def loose_address_expr(address: pl.Expr) -> pl.Expr:
+    """``domain.properties.loose_address`` as a column expression (a test proves they agree)."""
+    return loose_name_expr(address.str.replace_all(",", " "))
 
 
 def _property_key(frame: pl.DataFrame, uprn: str, address: str, postcode: str) -> pl.DataFrame:
     return frame.with_columns(
         pl.when(pl.col(uprn).fill_null("") != "")
         .then(pl.lit("uprn|") + pl.col(uprn))
-        .otherwise(pl.lit("address|") + _address_key(pl.col(address)) + "|" + pl.col(postcode))
+        .otherwise(
+            pl.lit("address|") + loose_address_expr(pl.col(address)) + "|" + pl.col(postcode)
+        )
         .alias("property_key")
     )
 
@@ -681,7 +680,7 @@ def _party_key(frame: pl.DataFrame) -> pl.DataFrame:
         (
             pl.col("kind")
             + "|"
-            + pl.col("name").str.to_lowercase()
+            + loose_name_expr(pl.col("name"))
             + "|"
             + pl.col("date_of_birth").dt.strftime("%Y-%m-%d").fill_null("")
         ).alias("party_key")

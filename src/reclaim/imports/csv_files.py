@@ -10,13 +10,18 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 from reclaim.domain.errors import InputRefused, Problem
 from reclaim.money import Money, MoneyError
+
+T = TypeVar("T")
+E = TypeVar("E", bound=StrEnum)
 
 
 class FieldError(ValueError):
@@ -158,3 +163,18 @@ def parse_whole_number(text: str) -> int:
     if not text.isdigit():
         raise FieldError(f"'{text}' is not a whole number")
     return int(text)
+
+
+def choice(text: str, choices: Mapping[str, T], refusal: str) -> T:
+    """The member of a closed set that ``text`` names, in any case; else FieldError.
+
+    ``refusal`` is the message, with ``{text}`` where the text given should appear."""
+    chosen = choices.get(text.lower())
+    if chosen is None:
+        raise FieldError(refusal.format(text=text))
+    return chosen
+
+
+def choices_of(values: Iterable[E]) -> dict[str, E]:
+    """A closed set of values, keyed by their lower-case text, for ``choice``."""
+    return {value.value.lower(): value for value in values}

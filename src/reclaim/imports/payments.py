@@ -16,23 +16,19 @@ from sqlalchemy import Connection
 
 from reclaim.domain.accounts import PaymentMethod
 from reclaim.domain.errors import InputRefused, Problem
-from reclaim.imports.csv_files import FieldError, parse_date, parse_money, read_csv
+from reclaim.imports.csv_files import choice, choices_of, parse_date, parse_money, read_csv
 from reclaim.imports.frames import Checks, read_frame
 from reclaim.imports.history import ImportOutcome, already_imported, record_import
 from reclaim.money import Money
 from reclaim.services.payments import post_payments
 
 COLUMNS = ("date", "reference", "amount", "channel", "external_id")
-_CHANNELS = {m.value: m for m in PaymentMethod}
+_CHANNELS = choices_of(PaymentMethod)
 
 
 def _channel(text: str) -> str:
-    channel = _CHANNELS.get(text.lower())
-    if channel is None:
-        raise FieldError(
-            f"'{text}' is not a payment channel; use one of: {', '.join(PaymentMethod)}"
-        )
-    return channel.value
+    refusal = f"'{{text}}' is not a payment channel; use one of: {', '.join(PaymentMethod)}"
+    return str(choice(text, _CHANNELS, refusal).value)
 
 
 def import_payments(

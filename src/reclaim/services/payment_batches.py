@@ -466,17 +466,7 @@ def _post_one_by_one(
     if not payments.height:
         return 0
     reached = links.join(payments.select("i"), on="i")
-    targets: dict[int, Target] = {}
-    for account_id, council, reference, kind, version in (
-        reached.select("account_id", "council_id", "account_reference", "kind", "version")
-        .unique("account_id")
-        .iter_rows()
-    ):
-        targets[account_id] = Target(account_id, council, reference, _KINDS[kind], version)
-    for account_id, year, pence in owing.filter(
-        pl.col("account_id").is_in(list(targets))
-    ).iter_rows():
-        targets[account_id].owing[FinancialYear(year)] = Money(pence)
+    targets = targets_for(reached, owing)
     by_payment: dict[int, list[Target]] = defaultdict(list)
     for i, account_id in reached.select("i", "account_id").iter_rows():
         by_payment[i].append(targets[account_id])
@@ -493,6 +483,22 @@ def _post_one_by_one(
         policy = councils[reach[0].council_id].council.allocation_policy
         lines_by_payment.append((payment_id, payment, allocate(payment, reach, policy)))
     return post_allocations(conn, lines_by_payment, targets, today)
+
+
+def targets_for(links: pl.DataFrame, owing: pl.DataFrame) -> dict[int, Target]:
+    """The accounts that links reach, each once, with what it owes in each year."""
+    targets: dict[int, Target] = {}
+    for account_id, council, reference, kind, version in (
+        links.select("account_id", "council_id", "account_reference", "kind", "version")
+        .unique("account_id", maintain_order=True)
+        .iter_rows()
+    ):
+        targets[account_id] = Target(account_id, council, reference, _KINDS[kind], version)
+    for account_id, year, pence in owing.filter(
+        pl.col("account_id").is_in(list(targets))
+    ).iter_rows():
+        targets[account_id].owing[FinancialYear(year)] = Money(pence)
+    return targets
 
 
 def allocate(

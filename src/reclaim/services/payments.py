@@ -10,8 +10,7 @@ from datetime import date
 import polars as pl
 from sqlalchemy import Connection, select, update
 
-from reclaim.calendar import FinancialYear
-from reclaim.domain.accounts import AccountKind, PaymentMethod
+from reclaim.domain.accounts import PaymentMethod
 from reclaim.domain.errors import DomainError, InputRefused, Problem
 from reclaim.domain.ledger import Posting, PostingKind, reversal_of
 from reclaim.domain.payments import AllocationLine, Payment, PaymentStatus
@@ -19,13 +18,13 @@ from reclaim.money import Money
 from reclaim.services.payment_batches import (
     IncomingPayment,
     PostingSummary,
-    Target,
     allocate,
     load_owing,
     match,
     payments_frame,
     post_allocations,
     post_payments,
+    targets_for,
 )
 from reclaim.store import tables as t
 from reclaim.store.repositories import (
@@ -129,15 +128,8 @@ def allocate_from_suspense(
                 )
             ]
         )
-    targets = [
-        Target(account_id, council, account_reference, AccountKind(kind), version)
-        for account_id, council, account_reference, kind, version in links.select(
-            "account_id", "council_id", "account_reference", "kind", "version"
-        ).iter_rows()
-    ]
-    by_id = {a.id: a for a in targets}
-    for account_id, year, pence in load_owing(conn, list(by_id)).iter_rows():
-        by_id[account_id].owing[FinancialYear(year)] = Money(pence)
+    by_id = targets_for(links, load_owing(conn, links.get_column("account_id").to_list()))
+    targets = list(by_id.values())
     council_id = targets[0].council_id
     council = next(c for c in all_councils(conn) if c.id == council_id).council
     lines = allocate(payment, targets, council.allocation_policy)
