@@ -25,6 +25,7 @@ from reclaim.domain.accounts import AccountKind, PaymentMethod
 from reclaim.domain.councils import YearOrder
 from reclaim.domain.invariants import INVARIANTS, Invariant, invariant
 from reclaim.domain.ledger import PostingKind
+from reclaim.domain.liability import CircumstanceKind
 from reclaim.domain.parties import PartyKind
 from reclaim.domain.payments import PaymentStatus
 from reclaim.domain.properties import Band
@@ -241,6 +242,8 @@ ENUM_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
     ("payments", "status"): PaymentStatus,
     ("postings", "kind"): PostingKind,
     ("schedules", "kind"): ScheduleKind,
+    ("circumstances", "kind"): CircumstanceKind,
+    ("valuations", "band"): Band,
 }
 # Closed sets with no enum of their own.
 PLAIN_SETS = {("imports", "kind"): {"accounts", "payments"}}

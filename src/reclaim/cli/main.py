@@ -31,6 +31,7 @@ from reclaim.cli.output import (
 )
 from reclaim.domain.councils import YearOrder
 from reclaim.domain.errors import DomainError, InputRefused
+from reclaim.domain.liability import CircumstanceKind
 from reclaim.store.database import database_url, describe, is_up_to_date, make_engine, migrate
 from reclaim.store.unit_of_work import UnitOfWork
 
@@ -505,6 +506,269 @@ def calc_instalments(
     )
     for i in schedule:
         console.print(f"  {i.due_date:%a %d %b %Y}  {i.amount.format():>12}")
+
+
+def _date_option(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} '{value}' is not a date: write it as 2026-04-01")
+
+
+@app.command("bill")
+def bill_command(
+    council: Annotated[str, typer.Option(help="The council's code.")],
+    year: Annotated[str, typer.Option(help="The financial year, e.g. 2026/27.")],
+    issue_date: Annotated[str, typer.Option(help="The day the bills are issued (2026-03-10).")],
+    today: TodayOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Bill every liable Council Tax and Business Rates account not yet billed for the year."""
+    from reclaim.calendar import FinancialYear
+    from reclaim.services.billing import bill_year
+
+    try:
+        financial_year = FinancialYear.parse(year)
+    except ValueError as error:
+        fail(str(error))
+    issued = _date_option(issue_date, "--issue-date")
+    day = today_from(today)
+    with unit_of_work() as uow, _stages() as stages:
+        task = stages.add_task("starting", total=None)
+
+        def stage(description: str) -> None:
+            stages.update(task, description=description)
+
+        run = bill_year(
+            uow.connection, council, financial_year, issued_on=issued, today=day, progress=stage
+        )
+        stages.update(task, description=f"committing {run.billed:,} bills")
+        uow.commit()
+    if as_json:
+        print_json(
+            {
+                "council": run.council,
+                "year": str(run.year),
+                "issue_date": run.issued_on.isoformat(),
+                "billed": run.billed,
+                "charged": run.charged.to_json(),
+                "already_billed": run.already_billed,
+                "not_billed": run.not_billed,
+                "distinct_bills": run.situations,
+                "new_instalment_plans": run.new_plans,
+            }
+        )
+        return
+    console.print(
+        f"[green]Billed {run.billed:,} accounts of {run.council} for {run.year}[/green], "
+        f"issued {run.issued_on:%d %B %Y}: {run.charged} charged."
+    )
+    if run.already_billed:
+        console.print(f"{run.already_billed:,} accounts already had a bill for {run.year}.")
+    for reason, count in sorted(run.not_billed.items()):
+        console.print(f"[yellow]Not billed: {count:,} — {reason}.[/yellow]")
+
+
+IssueDateOption = Annotated[
+    str | None,
+    typer.Option(help="The day the new bill is issued (default: the business date)."),
+]
+ReasonOption = Annotated[str, typer.Option(help="Why: kept with the record and the bill.")]
+CouncilOption = Annotated[str | None, typer.Option(help="The council, where references repeat.")]
+
+
+@contextmanager
+def _rebilling(
+    reference: str, council: str | None, today: str | None, issue_date: str | None
+) -> Iterator[tuple[Any, int, date, date]]:
+    """A unit of work on one account, with the business date and the new bill's issue date;
+    prints what the rebill did once the change is committed."""
+    from reclaim.store.repositories import find_accounts
+
+    day = today_from(today)
+    issued = _date_option(issue_date, "--issue-date") if issue_date else day
+    with unit_of_work() as uow:
+        ids = find_accounts(uow.connection, reference, council)
+        if not ids:
+            fail(f"there is no account with the reference {reference}. Nothing was changed.")
+        if len(ids) > 1:
+            fail(f"{len(ids)} councils have an account {reference}; say which with --council")
+        yield uow, ids[0], day, issued
+    console.print(f"[green]Recorded on {reference}.[/green]")
+
+
+def _report_changes(changes: Any) -> None:
+    from reclaim.cli.output import instalments_text
+
+    for change in changes:
+        if change.not_billed:
+            console.print(f"  {change.year}: not billed — {change.not_billed}.")
+        elif change.bill is None:
+            console.print(f"  {change.year}: the bill stands (nothing in it changed).")
+        else:
+            was = f" (was {change.previous.charge})" if change.previous else ""
+            console.print(
+                f"  {change.year}: new bill {change.bill.id}, charge {change.bill.charge}{was}; "
+                f"instalments {instalments_text(change.bill.instalments)}."
+            )
+
+
+@account_app.command("circumstance")
+def account_circumstance(
+    reference: str,
+    kind: Annotated[
+        str,
+        typer.Argument(help="What: " + ", ".join(CircumstanceKind)),
+    ],
+    starts: Annotated[str, typer.Option("--from", help="The first day it applies.")],
+    reason: ReasonOption,
+    ends: Annotated[str | None, typer.Option("--to", help="The last day, if known.")] = None,
+    exemption_class: Annotated[
+        str | None, typer.Option("--class", help="An exemption's class (A-W).")
+    ] = None,
+    amount: Annotated[
+        str | None, typer.Option(help="Council Tax Reduction awarded for a whole year.")
+    ] = None,
+    council: CouncilOption = None,
+    issue_date: IssueDateOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Record a discount, exemption, reduction or relief from a date, and rebill."""
+    from reclaim.domain.liability import Circumstance
+    from reclaim.money import Money, MoneyError
+    from reclaim.services.liability_changes import record_circumstance
+
+    try:
+        circumstance = Circumstance(
+            CircumstanceKind(kind),
+            _date_option(starts, "--from"),
+            _date_option(ends, "--to") if ends else None,
+            exemption_class.upper() if exemption_class else None,
+            Money.parse(amount) if amount else None,
+        )
+    except ValueError as error:
+        if isinstance(error, MoneyError):
+            fail(str(error))
+        allowed = ", ".join(k.value for k in CircumstanceKind)
+        fail(f"'{kind}' is not a circumstance; use one of: {allowed}")
+    except DomainError as error:
+        fail(str(error))
+    with _rebilling(reference, council, today, issue_date) as (uow, account_id, day, issued):
+        changes = record_circumstance(
+            uow.connection, account_id, circumstance, reason=reason, today=day, issued_on=issued
+        )
+        uow.commit()
+    _report_changes(changes)
+
+
+@account_app.command("end-circumstance")
+def account_end_circumstance(
+    reference: str,
+    kind: Annotated[str, typer.Argument(help="Which circumstance ends.")],
+    on: Annotated[str, typer.Option(help="The last day it applies.")],
+    reason: ReasonOption,
+    council: CouncilOption = None,
+    issue_date: IssueDateOption = None,
+    today: TodayOption = None,
+) -> None:
+    """End a discount, exemption, reduction or relief, and rebill."""
+    from reclaim.services.liability_changes import end_circumstance
+
+    try:
+        which = CircumstanceKind(kind)
+    except ValueError:
+        fail(f"'{kind}' is not a circumstance; use one of: {', '.join(CircumstanceKind)}")
+    last = _date_option(on, "--on")
+    with _rebilling(reference, council, today, issue_date) as (uow, account_id, day, issued):
+        changes = end_circumstance(
+            uow.connection,
+            account_id,
+            which,
+            last_day=last,
+            reason=reason,
+            today=day,
+            issued_on=issued,
+        )
+        uow.commit()
+    _report_changes(changes)
+
+
+@account_app.command("valuation")
+def account_valuation(
+    reference: str,
+    starts: Annotated[str, typer.Option("--from", help="The day it takes effect.")],
+    reason: ReasonOption,
+    band: Annotated[str | None, typer.Option(help="The new council tax band.")] = None,
+    rateable_value: Annotated[
+        str | None, typer.Option(help="The new rateable value, e.g. 14500.")
+    ] = None,
+    council: CouncilOption = None,
+    issue_date: IssueDateOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Record a band or rateable value from the Valuation Office, and rebill the property."""
+    from reclaim.domain.liability import Valuation
+    from reclaim.domain.properties import Band
+    from reclaim.money import Money, MoneyError
+    from reclaim.services.liability_changes import record_valuation
+
+    try:
+        valuation = Valuation(
+            _date_option(starts, "--from"),
+            Band(band.upper() if band.lower() != "unbanded" else "unbanded") if band else None,
+            Money.parse(rateable_value) if rateable_value else None,
+        )
+    except MoneyError as error:
+        fail(str(error))
+    except ValueError:
+        fail(f"--band '{band}' is not a council tax band; use A to H, or I in Wales")
+    with _rebilling(reference, council, today, issue_date) as (uow, account_id, day, issued):
+        changes = record_valuation(
+            uow.connection, account_id, valuation, reason=reason, today=day, issued_on=issued
+        )
+        uow.commit()
+    _report_changes(changes)
+
+
+@account_app.command("end")
+def account_end(
+    reference: str,
+    on: Annotated[str, typer.Option(help="The last day of liability.")],
+    reason: ReasonOption,
+    council: CouncilOption = None,
+    issue_date: IssueDateOption = None,
+    today: TodayOption = None,
+) -> None:
+    """End a liability (moved out, died, sold), and rebill."""
+    from reclaim.services.liability_changes import end_liability
+
+    last = _date_option(on, "--on")
+    with _rebilling(reference, council, today, issue_date) as (uow, account_id, day, issued):
+        changes = end_liability(
+            uow.connection, account_id, last_day=last, reason=reason, today=day, issued_on=issued
+        )
+        uow.commit()
+    _report_changes(changes)
+
+
+@account_app.command("instalments")
+def account_instalments(
+    reference: str,
+    count: Annotated[int, typer.Argument(help="12 (on request) or 10.")],
+    reason: ReasonOption,
+    council: CouncilOption = None,
+    issue_date: IssueDateOption = None,
+    today: TodayOption = None,
+) -> None:
+    """Record a request to pay by 12 (or 10) instalments, and rebill."""
+    from reclaim.services.liability_changes import ask_for_instalments
+
+    with _rebilling(reference, council, today, issue_date) as (uow, account_id, day, issued):
+        changes = ask_for_instalments(
+            uow.connection, account_id, count, reason=reason, today=day, issued_on=issued
+        )
+        uow.commit()
+    _report_changes(changes)
 
 
 @app.command()

@@ -16,7 +16,9 @@ from rich.console import Console
 from rich.table import Table
 
 from reclaim.domain.errors import Problem
+from reclaim.domain.schedules import Instalment
 from reclaim.services.accounts import AccountStatement
+from reclaim.services.billing import StoredBill
 from reclaim.services.checks import CheckResult
 from reclaim.services.payments import SuspenseItem
 
@@ -30,6 +32,7 @@ def print_json(data: Any) -> None:
 
 def statement_json(s: AccountStatement) -> dict[str, Any]:
     a = s.view.account
+    superseded = {b.supersedes_id for b in s.bills if b.supersedes_id is not None}
     prop = s.view.property
     return {
         "reference": a.reference,
@@ -80,15 +83,37 @@ def statement_json(s: AccountStatement) -> dict[str, Any]:
         ],
         "schedule": None
         if s.schedule is None
+        else [
+            {"due_date": i.due_date.isoformat(), "amount": i.amount.to_json()}
+            for i in s.schedule.instalments
+        ],
+        "schedule_set_by": None
+        if s.schedule is None
         else {
             "kind": s.schedule.kind.value,
             "total": s.schedule.total.to_json(),
             "reason": s.schedule.reason,
-            "instalments": [
-                {"due_date": i.due_date.isoformat(), "amount": i.amount.to_json()}
-                for i in s.schedule.instalments
-            ],
         },
+        "bills": [bill_json(b, superseded) for b in s.bills],
+    }
+
+
+def bill_json(b: StoredBill, superseded: set[int] | None = None) -> dict[str, Any]:
+    return {
+        "id": b.id,
+        "financial_year": str(b.year),
+        "issued_on": b.issued_on.isoformat(),
+        "charge": b.charge.to_json(),
+        "lines": [
+            {"description": line.description, "amount": line.amount.to_json()} for line in b.lines
+        ],
+        "instalments": [
+            {"due_date": i.due_date.isoformat(), "amount": i.amount.to_json()}
+            for i in b.instalments
+        ],
+        "supersedes": b.supersedes_id,
+        "in_force": b.id not in (superseded or set()),
+        "reason": b.reason,
     }
 
 
@@ -122,6 +147,7 @@ def print_statement(s: AccountStatement) -> None:
             posting.reason,
         )
     console.print(table)
+    print_bills(s.bills)
     if s.schedule is not None:
         sched = Table(title=f"Schedule ({s.schedule.kind.value}): {s.schedule.reason}")
         sched.add_column("due")
@@ -129,6 +155,35 @@ def print_statement(s: AccountStatement) -> None:
         for i in s.schedule.instalments:
             sched.add_row(i.due_date.isoformat(), i.amount.format())
         console.print(sched)
+
+
+def print_bills(bills: Sequence[StoredBill]) -> None:
+    """Each bill as a short block: what it charged, line by line, and the instalments it set."""
+    if not bills:
+        return
+    superseded = {b.supersedes_id for b in bills if b.supersedes_id is not None}
+    console.print("[bold]Bills[/bold]")
+    for b in bills:
+        status = "superseded" if b.id in superseded else "[green]in force[/green]"
+        console.print(
+            f"  #{b.id} {b.year}, issued {b.issued_on.isoformat()} · {status} · "
+            f"[bold]{b.charge}[/bold] — {b.reason}"
+        )
+        for line in b.lines:
+            console.print(f"      {line.description}: {line.amount.format()}")
+        console.print(f"      instalments: {instalments_text(b.instalments)}")
+
+
+def instalments_text(instalments: Sequence[Instalment]) -> str:
+    if not instalments:
+        return "none"
+    first, rest = instalments[0], instalments[1:]
+    text = f"{first.amount.format()} on {first.due_date.isoformat()}"
+    if rest:
+        amounts = {i.amount for i in rest}
+        each = rest[0].amount.format() if len(amounts) == 1 else "varying amounts"
+        text += f", then {len(rest)} of {each} to {rest[-1].due_date.isoformat()}"
+    return text
 
 
 def print_problems(problems: list[Problem], title: str) -> None:

@@ -154,7 +154,29 @@ def statutory_instalments(
 ) -> list[Instalment]:
     """The instalments a bill sets: their due dates and amounts, adding up to ``charge``."""
     count = rules.count(issued, year, twelve=twelve)
-    first = _first_due(issued, year, day, rules.days_before_first)
+    return spread_instalments(
+        charge,
+        count=count,
+        first=first_due(issued, year, day, rules),
+        day=day,
+        year=year,
+        rules=rules,
+        issued=issued,
+    )
+
+
+def spread_instalments(
+    charge: Money,
+    *,
+    count: int,
+    first: date,
+    day: InstalmentDay,
+    year: FinancialYear,
+    rules: InstalmentRules,
+    issued: date,
+) -> list[Instalment]:
+    """``charge`` over ``count`` monthly instalments from ``first`` on ``day``: the amounts of
+    para 2(5)-(6) after the small-instalment rule, and no instalment after March."""
     months_available = (year.end.year - first.year) * 12 + (year.end.month - first.month) + 1
     if months_available < 1:
         # Too late in the year for the 14 days' notice to fall within it: one instalment,
@@ -169,9 +191,11 @@ def statutory_instalments(
     return [Instalment(d, a) for d, a in zip(dates, amounts, strict=True)]
 
 
-def _first_due(issued: date, year: FinancialYear, day: InstalmentDay, notice_days: int) -> date:
-    """The first instalment day at least ``notice_days`` after issue and not before the year."""
-    earliest = max(issued + timedelta(days=notice_days), year.start)
+def first_due(
+    issued: date, year: FinancialYear, day: InstalmentDay, rules: InstalmentRules
+) -> date:
+    """The first instalment day at least 14 days after issue and not before the year."""
+    earliest = max(issued + timedelta(days=rules.days_before_first), year.start)
     month = earliest.replace(day=1)
     candidate = day.in_month(month.year, month.month)
     if candidate < earliest:

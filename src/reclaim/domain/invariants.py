@@ -62,6 +62,13 @@ INVARIANTS: tuple[Invariant, ...] = (
         "Every schedule's instalments add up to the total it schedules",
         "Recovery counts from the instalments a bill sets, so they must add up to the bill.",
     ),
+    Invariant(
+        "bills_add_up",
+        "Every bill's lines and instalments add up to its charge, and the bills in force are "
+        "what the ledger charged for their year",
+        "A bill is the notice the law requires: what it says is owed must be what the account "
+        "is charged, and what it asks for by instalments must be the whole of it.",
+    ),
 )
 
 

@@ -9,8 +9,9 @@ from sqlalchemy import Connection
 from reclaim.calendar import FinancialYear
 from reclaim.domain.errors import DomainError
 from reclaim.domain.ledger import Posting, balance_by_year
-from reclaim.domain.schedules import Schedule
+from reclaim.domain.schedules import Schedule, ScheduleKind
 from reclaim.money import Money
+from reclaim.services.billing import StoredBill, bills_of, current_bills
 from reclaim.store.repositories import (
     AccountView,
     account_view,
@@ -24,7 +25,8 @@ from reclaim.store.repositories import (
 class AccountStatement:
     view: AccountView
     postings: list[Posting]
-    schedule: Schedule | None
+    schedule: Schedule | None  # the instalments now due: the latest bill's, or an invoice's
+    bills: list[StoredBill]  # every bill, oldest first, superseded ones included
 
     @property
     def balance_by_year(self) -> dict[FinancialYear, Money]:
@@ -43,8 +45,28 @@ def account_statement(
             f"{len(ids)} councils have an account {reference}; say which with --council"
         )
     account_id = ids[0]
+    view = account_view(conn, account_id)
+    bills = bills_of(conn, account_id) if view.account.kind.is_billed else []
     return AccountStatement(
-        account_view(conn, account_id),
+        view,
         postings_of(conn, account_id),
-        current_schedule(conn, account_id),
+        _bill_schedule(bills) or current_schedule(conn, account_id),
+        bills,
+    )
+
+
+def _bill_schedule(bills: list[StoredBill]) -> Schedule | None:
+    """The schedule set by the bill in force for the latest year billed."""
+    current = current_bills(bills)
+    if not current:
+        return None
+    latest = current[max(current)]
+    if not latest.instalments:
+        return None
+    return Schedule(
+        latest.account_id,
+        ScheduleKind.STATUTORY,
+        latest.charge,
+        latest.instalments,
+        f"bill for {latest.year} issued {latest.issued_on.isoformat()}",
     )

@@ -59,6 +59,7 @@ _COUNTED_TABLE = {
     "allocations_within_payment": "payments",
     "payments_fully_accounted": "payments",
     "schedules_sum_to_charge": "schedules",
+    "bills_add_up": "bills",
 }
 
 
@@ -253,6 +254,76 @@ def _schedules(conn: Connection) -> Iterator[Breach]:
             detail = f"schedules {_pounds(total)} but its charge is {_pounds(charge)}"
         yield Breach(
             "schedules_sum_to_charge", f"account {reference}", f"schedule {schedule_id}: {detail}"
+        )
+
+
+@finder("bills_add_up")
+def _bills(conn: Connection) -> Iterator[Breach]:
+    plans = """
+        SELECT b.id, a.reference, b.charge_pence, p.total_pence FROM bills b
+        JOIN accounts a ON a.id = b.account_id
+        JOIN instalment_plans p ON p.id = b.plan_id
+        WHERE p.total_pence <> b.charge_pence ORDER BY b.id
+    """
+    for bill_id, reference, charge, planned in _rows(conn, plans):
+        yield Breach(
+            "bills_add_up",
+            f"account {reference}",
+            f"bill {bill_id} charges {_pounds(charge)} but its instalments are for "
+            f"{_pounds(planned)}",
+        )
+    instalments = """
+        SELECT p.id, p.total_pence, COALESCE(SUM(i.amount_pence), 0), COUNT(i.seq)
+        FROM instalment_plans p LEFT JOIN plan_instalments i ON i.plan_id = p.id
+        GROUP BY p.id, p.total_pence, p.instalment_count
+        HAVING COALESCE(SUM(i.amount_pence), 0) <> p.total_pence OR COUNT(i.seq) <> p.instalment_count
+        ORDER BY p.id
+    """
+    for plan_id, total, summed, count in _rows(conn, instalments):
+        yield Breach(
+            "bills_add_up",
+            f"instalment plan {plan_id}",
+            f"{count} instalments add up to {_pounds(summed)}, not {_pounds(total)}",
+        )
+    if conn.dialect.name == "postgresql":
+        lines_total = (
+            "(SELECT COALESCE(SUM((e->>'amount_pence')::bigint), 0) "
+            "FROM json_array_elements(b.lines::json) e)"
+        )
+    else:
+        lines_total = (
+            "(SELECT COALESCE(SUM(json_extract(value, '$.amount_pence')), 0) "
+            "FROM json_each(b.lines))"
+        )
+    lines = f"""
+        SELECT b.id, a.reference, b.charge_pence, {lines_total} FROM bills b
+        JOIN accounts a ON a.id = b.account_id
+        WHERE {lines_total} <> b.charge_pence ORDER BY b.id
+    """  # noqa: S608 - our own fragment
+    for bill_id, reference, charge, summed in _rows(conn, lines):
+        yield Breach(
+            "bills_add_up",
+            f"account {reference}",
+            f"bill {bill_id} charges {_pounds(charge)} but its lines add up to {_pounds(summed)}",
+        )
+    ledger = """
+        SELECT a.reference, b.financial_year, b.charge_pence, COALESCE(x.posted, 0) FROM bills b
+        JOIN accounts a ON a.id = b.account_id
+        LEFT JOIN (
+            SELECT e.account_id, e.financial_year, SUM(p.amount_pence) AS posted
+            FROM bills e JOIN postings p ON p.id = e.posting_id
+            GROUP BY e.account_id, e.financial_year
+        ) x ON x.account_id = b.account_id AND x.financial_year = b.financial_year
+        WHERE NOT EXISTS (SELECT 1 FROM bills n WHERE n.supersedes_id = b.id)
+          AND COALESCE(x.posted, 0) <> b.charge_pence
+        ORDER BY a.reference, b.financial_year
+    """
+    for reference, year, charge, posted in _rows(conn, ledger):
+        yield Breach(
+            "bills_add_up",
+            f"account {reference}",
+            f"the bill in force for {year}/{(int(str(year)) + 1) % 100:02d} charges "
+            f"{_pounds(charge)} but its bills posted {_pounds(posted)} to the ledger",
         )
 
 

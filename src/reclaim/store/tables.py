@@ -30,6 +30,7 @@ from reclaim.calendar import Country, InstalmentDay
 from reclaim.domain.accounts import AccountKind, PaymentMethod
 from reclaim.domain.councils import YearOrder
 from reclaim.domain.ledger import PostingKind
+from reclaim.domain.liability import CircumstanceKind
 from reclaim.domain.parties import PartyKind
 from reclaim.domain.payments import PaymentStatus
 from reclaim.domain.properties import Band
@@ -130,6 +131,7 @@ properties = Table(
     Column("uprn", String(12)),
     Column("band", String(10)),
     Column("rateable_value_pence", BigInteger),
+    Column("parish", String(80)),  # the parish whose precept the dwelling pays, if any
     one_of("band", Band),
     Index(None, "council_id", "uprn"),
     Index(None, "postcode"),
@@ -265,5 +267,93 @@ instalments = Table(
     Column("amount_pence", BigInteger, nullable=False),
 )
 
+# Billing ----------------------------------------------------------------------------------
+
+# Dated facts about a liability that change its charge (discounts, exemptions, reliefs, empty
+# property). A fact that ends gets its end date; the bills made meanwhile keep what they used.
+circumstances = Table(
+    "circumstances",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("account_id", ForeignKey("accounts.id"), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date),
+    Column("detail", String(10)),  # an exemption's class
+    Column("amount_pence", BigInteger),  # Council Tax Reduction awarded for a whole year
+    Column("recorded_on", Date, nullable=False),
+    Column("reason", Text, nullable=False),
+    one_of("kind", CircumstanceKind),
+    CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
+    Index(None, "account_id"),
+)
+
+# A band or rateable value in force from a date, when the Valuation Office changes it after
+# the property was first known (the property's own band and value hold until the first one).
+valuations = Table(
+    "valuations",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("property_id", ForeignKey("properties.id"), nullable=False),
+    Column("effective_from", Date, nullable=False),
+    Column("band", String(10)),
+    Column("rateable_value_pence", BigInteger),
+    Column("recorded_on", Date, nullable=False),
+    Column("reason", Text, nullable=False),
+    one_of("band", Band),
+    CheckConstraint("band IS NOT NULL OR rateable_value_pence IS NOT NULL", name="says_what"),
+    Index(None, "property_id"),
+)
+
+# The instalments a bill sets. A plan is a value -- these dates, these amounts -- so every
+# bill with the same instalments shares one plan (a council's million bills have a few
+# thousand plans), found again by its fingerprint.
+instalment_plans = Table(
+    "instalment_plans",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("fingerprint", String(64), nullable=False, unique=True),
+    Column("total_pence", BigInteger, nullable=False),
+    Column("instalment_count", Integer, nullable=False),
+)
+
+plan_instalments = Table(
+    "plan_instalments",
+    metadata,
+    Column("plan_id", ForeignKey("instalment_plans.id"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("due_date", Date, nullable=False),
+    Column("amount_pence", BigInteger, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+# A demand notice for a year: its lines (JSON: description and pence), the charge they add up
+# to, the instalments it sets and the ledger posting that charged (or adjusted) the account.
+# A later bill for the same account and year supersedes it; none is changed or deleted.
+bills = Table(
+    "bills",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("account_id", ForeignKey("accounts.id"), nullable=False),
+    Column("financial_year", Integer, nullable=False),
+    Column("issued_on", Date, nullable=False),
+    Column("charge_pence", BigInteger, nullable=False),
+    Column("lines", Text, nullable=False),
+    Column("plan_id", ForeignKey("instalment_plans.id")),
+    Column("posting_id", ForeignKey("postings.id")),
+    Column("supersedes_id", ForeignKey("bills.id")),
+    Column("reason", Text, nullable=False),
+    CheckConstraint("charge_pence >= 0", name="not_negative"),
+    CheckConstraint("(plan_id IS NULL) = (charge_pence = 0)", name="plan_when_charged"),
+    Index(None, "account_id", "financial_year"),
+    Index(
+        None,
+        "supersedes_id",
+        unique=True,  # a bill is superseded at most once: the history is a line, not a tree
+        sqlite_where=text("supersedes_id IS NOT NULL"),
+        postgresql_where=text("supersedes_id IS NOT NULL"),
+    ),
+)
+
 # Tables whose rows are never changed or deleted once written (enforced by trigger).
-APPEND_ONLY = ("postings", "instalments")
+APPEND_ONLY = ("postings", "instalments", "bills", "instalment_plans", "plan_instalments")

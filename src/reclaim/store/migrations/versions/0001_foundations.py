@@ -10,7 +10,7 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
-from reclaim.store.tables import APPEND_ONLY
+from reclaim.store.append_only import guard_tables, unguard_tables
 
 revision = "0001"
 down_revision = None
@@ -367,34 +367,13 @@ def downgrade() -> None:
     op.drop_table("councils")
 
 
+# The append-only tables this migration creates (later migrations guard their own).
+APPEND_ONLY = ("postings", "instalments")
+
+
 def append_only_triggers() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(
-            "CREATE FUNCTION reclaim_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            "BEGIN RAISE EXCEPTION '% rows are never changed or deleted: "
-            "make a new, reversing entry instead', TG_TABLE_NAME; END $$"
-        )
-        for table in APPEND_ONLY:
-            op.execute(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION reclaim_append_only()"
-            )
-        return
-    for table in APPEND_ONLY:
-        for action in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} rows are never changed or deleted: "
-                "make a new, reversing entry instead'); END"
-            )
+    guard_tables(op, APPEND_ONLY, with_function=True)
 
 
 def drop_append_only_triggers() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        for table in APPEND_ONLY:
-            op.execute(f"DROP TRIGGER {table}_append_only ON {table}")
-        op.execute("DROP FUNCTION reclaim_append_only()")
-        return
-    for table in APPEND_ONLY:
-        for action in ("update", "delete"):
-            op.execute(f"DROP TRIGGER {table}_no_{action}")
+    unguard_tables(op, APPEND_ONLY, with_function=True)

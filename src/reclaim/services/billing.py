@@ -1,0 +1,919 @@
+"""Billing: the annual run for a council and year, and rebilling one account after a change.
+
+The annual run (``reclaim bill --council C --year 2026/27 --issue-date D``) bills every
+Council Tax and Business Rates account liable in the year that has no bill for it yet, so a
+second run bills only what the first did not. How it is fast: a million accounts have a few
+thousand distinct situations (band, parish, part of the year, discounts, reliefs, instalment
+day, 10 or 12). The accounts are read into a Polars frame, each is given a key naming its
+situation, and the bill -- lines, charge and instalments -- is worked out by the domain rules
+once per distinct key, then joined back to every account that shares it. Instalment plans are
+values shared by every bill with the same dates and amounts.
+
+A rebill (after a band change, a discount or exemption awarded or ended, liability starting or
+ending, 12 instalments asked for) works the year out again for one account; a bill whose
+charge changed supersedes the old one, which is kept, and the difference is posted as an
+adjustment. An account that could not be billed (a dwelling awaiting its band) is billed when
+the missing fact arrives; what was paid on account meanwhile is already its credit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection, func, select
+
+from reclaim.calendar import FinancialYear, InstalmentDay
+from reclaim.domain.accounts import AccountKind
+from reclaim.domain.bills import BillTerms, first_bill_instalments, rebill_instalments, rules_for
+from reclaim.domain.charges import ChargeLine, CouncilTaxYear, MultiplierTable
+from reclaim.domain.errors import DomainError
+from reclaim.domain.ledger import HASH_SEPARATOR, HASHED_FIELDS, Posting, PostingKind, hash_of_text
+from reclaim.domain.liability import (
+    Circumstance,
+    CircumstanceKind,
+    Liability,
+    NotBillable,
+    Valuation,
+    bill_lines,
+)
+from reclaim.domain.properties import Band
+from reclaim.domain.schedules import Instalment
+from reclaim.money import Money
+from reclaim.services.council_years import council_tax_year, get_year
+from reclaim.services.statutory_data import business_rates_table
+from reclaim.store import tables as t
+from reclaim.store.bulk import insert_rows, reserve_ids, select_in
+from reclaim.store.repositories import (
+    POSTING_COLUMNS,
+    bump_versions,
+    get_council,
+    posting_row,
+)
+
+Progress = Callable[[str], None]
+BILLED_KINDS = (AccountKind.COUNCIL_TAX.value, AccountKind.BUSINESS_RATES.value)
+
+
+# The figures a year is billed with ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class YearFigures:
+    council_id: int
+    year: FinancialYear
+    default_day: InstalmentDay
+    council_tax: CouncilTaxYear | None
+    business_rates: MultiplierTable | None
+
+
+def year_figures(conn: Connection, council_code: str, year: FinancialYear) -> YearFigures:
+    """Band D and parishes (the council's settings) and the multipliers (the law's data)."""
+    stored = get_council(conn, council_code)
+    if stored is None:
+        raise DomainError(f"there is no council {council_code}")
+    setting = get_year(conn, council_code, year)
+    try:
+        multipliers: MultiplierTable | None = business_rates_table(year)
+    except DomainError:
+        multipliers = None  # refused only if a business rates account needs them
+    return YearFigures(
+        stored.id,
+        year,
+        setting.default_instalment_day,
+        council_tax_year(conn, council_code, year),
+        multipliers,
+    )
+
+
+def check_issue_date(year: FinancialYear, issued: date) -> None:
+    if issued > year.end:
+        raise DomainError(f"a bill for {year} cannot be issued after the year ends ({issued})")
+    if issued < date(year.start_year - 1, 1, 1):
+        raise DomainError(
+            f"a bill for {year} cannot be issued before 1 January {year.start_year - 1} ({issued})"
+        )
+
+
+# The situation key: what a bill depends on, as text ------------------------------------------
+
+
+def _circumstance_text(c: Circumstance) -> str:
+    amount = "" if c.amount is None else str(c.amount.pence)
+    return ",".join(
+        (c.kind.value, c.starts_on.isoformat(), _iso(c.ends_on), c.detail or "", amount)
+    )
+
+
+def _circumstance_of(text: str) -> Circumstance:
+    kind, starts, ends, detail, amount = text.split(",")
+    return Circumstance(
+        CircumstanceKind(kind),
+        date.fromisoformat(starts),
+        date.fromisoformat(ends) if ends else None,
+        detail or None,
+        Money(int(amount)) if amount else None,
+    )
+
+
+def _valuation_text(v: Valuation) -> str:
+    value = "" if v.rateable_value is None else str(v.rateable_value.pence)
+    band = "" if v.band is None else v.band.value
+    return ",".join((v.effective_from.isoformat(), band, value))
+
+
+def _valuation_of(text: str) -> Valuation:
+    effective, band, value = text.split(",")
+    return Valuation(
+        date.fromisoformat(effective),
+        Band(band) if band else None,
+        Money(int(value)) if value else None,
+    )
+
+
+def _iso(day: date | None) -> str:
+    return "" if day is None else day.isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class WorkedBill:
+    """A bill worked out for one situation: its lines and instalments, or why not."""
+
+    lines: tuple[ChargeLine, ...] = ()
+    instalments: tuple[Instalment, ...] = ()
+    not_billed: str | None = None
+
+    @property
+    def charge(self) -> Money:
+        return sum((line.amount for line in self.lines), Money.zero())
+
+
+def work_out(liability: Liability, figures: YearFigures, terms: BillTerms) -> WorkedBill:
+    try:
+        lines = bill_lines(
+            liability,
+            figures.year,
+            council_tax=figures.council_tax,
+            business_rates=figures.business_rates,
+        )
+    except NotBillable as why:
+        return WorkedBill(not_billed=str(why))
+    bill = WorkedBill(tuple(lines))
+    return WorkedBill(bill.lines, first_bill_instalments(bill.charge, terms))
+
+
+def lines_json(lines: Sequence[ChargeLine]) -> str:
+    return json.dumps(
+        [{"description": line.description, "amount_pence": line.amount.pence} for line in lines],
+        ensure_ascii=False,
+    )
+
+
+def lines_of(text: str) -> list[ChargeLine]:
+    return [
+        ChargeLine(item["description"], Money(item["amount_pence"])) for item in json.loads(text)
+    ]
+
+
+def plan_fingerprint(instalments: Sequence[Instalment]) -> str:
+    return hash_of_text("|".join(f"{i.due_date.isoformat()}:{i.amount.pence}" for i in instalments))
+
+
+# The annual run ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class BillingRun:
+    council: str
+    year: FinancialYear
+    issued_on: date
+    billed: int = 0
+    charged: Money = field(default_factory=Money.zero)
+    already_billed: int = 0
+    not_billed: dict[str, int] = field(default_factory=dict)
+    situations: int = 0
+    new_plans: int = 0
+
+
+def bill_year(
+    conn: Connection,
+    council_code: str,
+    year: FinancialYear,
+    *,
+    issued_on: date,
+    today: date,
+    progress: Progress | None = None,
+) -> BillingRun:
+    """Bill every liable account of the council not yet billed for ``year`` (caller commits)."""
+    say = progress or (lambda _stage: None)
+    check_issue_date(year, issued_on)
+    figures = year_figures(conn, council_code, year)
+    run = BillingRun(council_code, year, issued_on)
+    say(f"reading the accounts liable in {year}")
+    accounts = _liable_accounts(conn, figures)
+    run.already_billed = _count_billed(conn, figures)
+    if accounts.height == 0:
+        return run
+    if (
+        figures.business_rates is None
+        and accounts.filter(pl.col("kind") == AccountKind.BUSINESS_RATES.value).height
+    ):
+        business_rates_table(year)  # raises, saying which years the data has
+    say(f"reading circumstances and valuations of {accounts.height:,} accounts")
+    keyed = _with_situation_keys(conn, accounts, figures)
+    situations = keyed.unique("key", maintain_order=True)
+    run.situations = situations.height
+    say(f"working out {situations.height:,} distinct bills")
+    worked = {
+        key: work_out(_liability(row), figures, _terms(row, figures, issued_on))
+        for key, row in zip(
+            situations.get_column("key"), situations.iter_rows(named=True), strict=True
+        )
+    }
+    outcome = pl.DataFrame(
+        {
+            "key": list(worked),
+            "charge_pence": [b.charge.pence for b in worked.values()],
+            "lines": [lines_json(b.lines) for b in worked.values()],
+            "not_billed": [b.not_billed for b in worked.values()],
+            "fingerprint": [
+                plan_fingerprint(b.instalments) if b.instalments else None for b in worked.values()
+            ],
+        },
+        schema={
+            "key": pl.String,
+            "charge_pence": pl.Int64,
+            "lines": pl.String,
+            "not_billed": pl.String,
+            "fingerprint": pl.String,
+        },
+    )
+    keyed = keyed.join(outcome, on="key", how="left", maintain_order="left")
+    skipped = keyed.filter(pl.col("not_billed").is_not_null())
+    for reason, count in skipped.group_by("not_billed").len().iter_rows():
+        run.not_billed[reason] = count
+    billing = keyed.filter(pl.col("not_billed").is_null())
+    if billing.height == 0:
+        return run
+    say("storing instalment plans")
+    plans = {
+        fingerprint: bill.instalments
+        for bill in worked.values()
+        if bill.instalments
+        for fingerprint in [plan_fingerprint(bill.instalments)]
+    }
+    plan_ids, run.new_plans = store_plans(conn, plans)
+    say(f"writing {billing.height:,} bills with their charges")
+    _write_bills(conn, billing, plan_ids, figures, issued_on, today)
+    run.billed = billing.height
+    run.charged = Money(int(billing.get_column("charge_pence").sum()))
+    return run
+
+
+def _liable_accounts(conn: Connection, figures: YearFigures) -> pl.DataFrame:
+    year = figures.year
+    rows = conn.execute(
+        select(
+            t.accounts.c.id.label("account_id"),
+            t.accounts.c.kind,
+            t.accounts.c.reference,
+            t.accounts.c.start_date,
+            t.accounts.c.end_date,
+            t.accounts.c.instalment_day,
+            t.accounts.c.instalments,
+            t.accounts.c.property_id,
+            t.properties.c.band,
+            t.properties.c.rateable_value_pence,
+            t.properties.c.parish,
+            t.account_balances.c.version,
+        )
+        .join(t.properties, t.properties.c.id == t.accounts.c.property_id)
+        .join(t.account_balances, t.account_balances.c.account_id == t.accounts.c.id)
+        .where(
+            t.accounts.c.council_id == figures.council_id,
+            t.accounts.c.kind.in_(BILLED_KINDS),
+            t.accounts.c.start_date <= year.end,
+            (t.accounts.c.end_date.is_(None)) | (t.accounts.c.end_date >= year.start),
+            ~select(t.bills.c.id)
+            .where(
+                t.bills.c.account_id == t.accounts.c.id,
+                t.bills.c.financial_year == year.start_year,
+            )
+            .exists(),
+        )
+        .order_by(t.accounts.c.id)
+    )
+    return pl.DataFrame(
+        rows.all(),
+        schema={
+            "account_id": pl.Int64,
+            "kind": pl.String,
+            "reference": pl.String,
+            "start_date": pl.Date,
+            "end_date": pl.Date,
+            "instalment_day": pl.String,
+            "instalments": pl.Int64,
+            "property_id": pl.Int64,
+            "band": pl.String,
+            "rv_pence": pl.Int64,
+            "parish": pl.String,
+            "version": pl.Int64,
+        },
+        orient="row",
+    )
+
+
+def _count_billed(conn: Connection, figures: YearFigures) -> int:
+    query = (
+        select(func.count(func.distinct(t.bills.c.account_id)))
+        .join(t.accounts, t.accounts.c.id == t.bills.c.account_id)
+        .where(
+            t.accounts.c.council_id == figures.council_id,
+            t.bills.c.financial_year == figures.year.start_year,
+        )
+    )
+    return int(conn.execute(query).scalar_one())
+
+
+def _with_situation_keys(
+    conn: Connection, accounts: pl.DataFrame, figures: YearFigures
+) -> pl.DataFrame:
+    """Each account with the text of its circumstances and valuations in the year, and a key
+    naming its whole situation. Dates are clipped to the year where that cannot change the bill,
+    so that accounts in the same situation share a key."""
+    year = figures.year
+    circumstances = _circumstances_in(conn, figures)
+    valuations = _valuations_in(conn, figures)
+    start = pl.max_horizontal(pl.col("start_date"), pl.lit(year.start))
+    end = pl.min_horizontal(pl.col("end_date"), pl.lit(year.end))
+    keyed = (
+        accounts.join(circumstances, on="account_id", how="left")
+        .join(valuations, on="property_id", how="left")
+        .with_columns(
+            start.alias("liable_from"),
+            pl.when(pl.col("end_date").is_null()).then(None).otherwise(end).alias("liable_to"),
+            pl.col("instalment_day").fill_null(figures.default_day.value).alias("day"),
+            (pl.col("instalments") == 12).fill_null(False).alias("twelve"),
+            pl.col("circumstances").fill_null(""),
+            pl.col("valuations").fill_null(""),
+        )
+    )
+    parts = [
+        "kind",
+        "band",
+        "rv_pence",
+        "parish",
+        "liable_from",
+        "liable_to",
+        "day",
+        "twelve",
+        "circumstances",
+        "valuations",
+    ]
+    return keyed.with_columns(
+        pl.concat_str(
+            [pl.col(p).cast(pl.String).fill_null("") for p in parts], separator="|"
+        ).alias("key")
+    )
+
+
+def _circumstances_in(conn: Connection, figures: YearFigures) -> pl.DataFrame:
+    year = figures.year
+    c = t.circumstances
+    rows = conn.execute(
+        select(c.c.account_id, c.c.kind, c.c.starts_on, c.c.ends_on, c.c.detail, c.c.amount_pence)
+        .join(t.accounts, t.accounts.c.id == c.c.account_id)
+        .where(
+            t.accounts.c.council_id == figures.council_id,
+            c.c.starts_on <= year.end,
+            c.c.ends_on.is_(None) | (c.c.ends_on >= year.start),
+        )
+        .order_by(c.c.account_id, c.c.kind, c.c.starts_on, c.c.id)
+    ).all()
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "account_id": pl.Int64,
+            "kind": pl.String,
+            "starts_on": pl.Date,
+            "ends_on": pl.Date,
+            "detail": pl.String,
+            "amount_pence": pl.Int64,
+        },
+        orient="row",
+    )
+    # An empty property's free months count from when it fell empty, so its start is kept
+    # (up to a year back, beyond which no free months can remain); others start with the year.
+    earliest = (
+        pl.when(pl.col("kind") == CircumstanceKind.EMPTY.value)
+        .then(pl.lit(year.start - timedelta(days=366)))
+        .otherwise(pl.lit(year.start))
+    )
+    text = pl.concat_str(
+        [
+            pl.col("kind"),
+            pl.max_horizontal("starts_on", earliest).dt.strftime("%Y-%m-%d"),
+            pl.min_horizontal("ends_on", pl.lit(year.end)).dt.strftime("%Y-%m-%d").fill_null(""),
+            pl.col("detail").fill_null(""),
+            pl.col("amount_pence").cast(pl.String).fill_null(""),
+        ],
+        separator=",",
+    )
+    return (
+        frame.with_columns(text.alias("text"))
+        .group_by("account_id", maintain_order=True)
+        .agg(pl.col("text").str.join(";").alias("circumstances"))
+    )
+
+
+def _valuations_in(conn: Connection, figures: YearFigures) -> pl.DataFrame:
+    year = figures.year
+    v = t.valuations
+    rows = conn.execute(
+        select(v.c.property_id, v.c.effective_from, v.c.band, v.c.rateable_value_pence)
+        .join(t.properties, t.properties.c.id == v.c.property_id)
+        .where(t.properties.c.council_id == figures.council_id, v.c.effective_from <= year.end)
+        .order_by(v.c.property_id, v.c.effective_from, v.c.id)
+    ).all()
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "property_id": pl.Int64,
+            "effective_from": pl.Date,
+            "band": pl.String,
+            "rv_pence": pl.Int64,
+        },
+        orient="row",
+    )
+    text = pl.concat_str(
+        [
+            pl.max_horizontal("effective_from", pl.lit(year.start)).dt.strftime("%Y-%m-%d"),
+            pl.col("band").fill_null(""),
+            pl.col("rv_pence").cast(pl.String).fill_null(""),
+        ],
+        separator=",",
+    )
+    return (
+        frame.with_columns(text.alias("text"))
+        .group_by("property_id", maintain_order=True)
+        .agg(pl.col("text").str.join(";").alias("valuations"))
+    )
+
+
+def _liability(row: dict[str, Any]) -> Liability:
+    """The domain's view of one situation, from a row of the keyed frame."""
+    base = Valuation(
+        date.min,
+        Band(row["band"]) if row["band"] else None,
+        None if row["rv_pence"] is None else Money(row["rv_pence"]),
+    )
+    later = [_valuation_of(text) for text in row["valuations"].split(";") if text]
+    return Liability(
+        kind=AccountKind(row["kind"]),
+        liable_from=row["liable_from"],
+        liable_to=row["liable_to"],
+        valuations=(base, *later),
+        circumstances=tuple(
+            _circumstance_of(text) for text in row["circumstances"].split(";") if text
+        ),
+        parish=row["parish"] or None,
+    )
+
+
+def _terms(row: dict[str, Any], figures: YearFigures, issued_on: date) -> BillTerms:
+    return BillTerms(
+        figures.year,
+        issued_on,
+        InstalmentDay(row["day"]),
+        rules_for(AccountKind(row["kind"])),
+        twelve=bool(row["twelve"]),
+    )
+
+
+def store_plans(
+    conn: Connection, plans: dict[str, tuple[Instalment, ...]]
+) -> tuple[dict[str, int], int]:
+    """Ids of the plans by fingerprint, adding those not stored yet; and how many were new."""
+    ids: dict[str, int] = dict(
+        select_in(
+            conn,
+            "SELECT fingerprint, id FROM instalment_plans WHERE fingerprint IN (:values)",
+            list(plans),
+        )
+    )
+    new = [fingerprint for fingerprint in plans if fingerprint not in ids]
+    new_ids = reserve_ids(conn, t.instalment_plans, len(new))
+    insert_rows(
+        conn,
+        t.instalment_plans,
+        ("id", "fingerprint", "total_pence", "instalment_count"),
+        (
+            (plan_id, fp, sum(i.amount.pence for i in plans[fp]), len(plans[fp]))
+            for plan_id, fp in zip(new_ids, new, strict=True)
+        ),
+    )
+    insert_rows(
+        conn,
+        t.plan_instalments,
+        ("plan_id", "seq", "due_date", "amount_pence"),
+        (
+            (plan_id, seq, i.due_date.isoformat(), i.amount.pence)
+            for plan_id, fp in zip(new_ids, new, strict=True)
+            for seq, i in enumerate(plans[fp], start=1)
+        ),
+    )
+    ids.update(zip(new, new_ids, strict=True))
+    return ids, len(new)
+
+
+BILL_COLUMNS = (
+    "id",
+    "account_id",
+    "financial_year",
+    "issued_on",
+    "charge_pence",
+    "lines",
+    "plan_id",
+    "posting_id",
+    "supersedes_id",
+    "reason",
+)
+
+
+def _write_bills(
+    conn: Connection,
+    billing: pl.DataFrame,
+    plan_ids: dict[str, int],
+    figures: YearFigures,
+    issued_on: date,
+    today: date,
+) -> None:
+    year = figures.year
+    charged = billing.filter(pl.col("charge_pence") > 0)
+    posting_ids = reserve_ids(conn, t.postings, charged.height)
+    charged = charged.with_columns(pl.Series("posting_id", posting_ids, dtype=pl.Int64))
+    label = pl.col("kind").replace_strict(
+        {k.value: k.label for k in AccountKind}, default=None, return_dtype=pl.String
+    )
+    reason = f"bill for {year} issued {issued_on.isoformat()}"
+    postings = charged.select(
+        "posting_id",
+        "account_id",
+        pl.lit(PostingKind.CHARGE.value).alias("kind"),
+        "charge_pence",
+        pl.lit(year.start_year).alias("financial_year"),
+        pl.lit(issued_on.isoformat()).alias("effective_date"),
+        pl.lit(today.isoformat()).alias("posted_on"),
+        (label + pl.lit(" " + reason)).alias("reason"),
+        pl.lit(None, dtype=pl.Int64).alias("reverses_id"),
+        pl.lit(None, dtype=pl.Int64).alias("payment_id"),
+    ).rename({"charge_pence": "amount_pence", "posting_id": "id"})
+    insert_rows(conn, t.postings, POSTING_COLUMNS, with_content_hash(postings).iter_rows())
+    bills = billing.join(
+        charged.select("account_id", "posting_id"), on="account_id", how="left"
+    ).with_columns(
+        pl.col("fingerprint")
+        .replace_strict(plan_ids, default=None, return_dtype=pl.Int64)
+        .alias("plan_id")
+    )
+    bill_ids = reserve_ids(conn, t.bills, bills.height)
+    insert_rows(
+        conn,
+        t.bills,
+        BILL_COLUMNS,
+        bills.select(
+            pl.Series("id", bill_ids, dtype=pl.Int64),
+            "account_id",
+            pl.lit(year.start_year).alias("financial_year"),
+            pl.lit(issued_on.isoformat()).alias("issued_on"),
+            "charge_pence",
+            "lines",
+            "plan_id",
+            "posting_id",
+            pl.lit(None, dtype=pl.Int64).alias("supersedes_id"),
+            pl.lit(f"annual {reason}").alias("reason"),
+        ).iter_rows(),
+    )
+    bump_versions(
+        conn,
+        [
+            {"a": a, "v": v, "d": d}
+            for a, v, d in charged.select("account_id", "version", "charge_pence").iter_rows()
+        ],
+    )
+
+
+def with_content_hash(postings: pl.DataFrame) -> pl.DataFrame:
+    """Postings as a frame (the columns of POSTING_COLUMNS but the hash) with their hashes."""
+    texts = postings.select(
+        pl.concat_str(
+            [pl.col(name).cast(pl.String).fill_null("") for name in HASHED_FIELDS],
+            separator=HASH_SEPARATOR,
+        )
+    ).to_series()
+    hashes = pl.Series("content_hash", [hash_of_text(text) for text in texts], dtype=pl.String)
+    return postings.with_columns(hashes).select(POSTING_COLUMNS)
+
+
+# One account: its bills, and rebilling after a change -------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBill:
+    id: int
+    account_id: int
+    year: FinancialYear
+    issued_on: date
+    charge: Money
+    lines: tuple[ChargeLine, ...]
+    instalments: tuple[Instalment, ...]
+    supersedes_id: int | None
+    reason: str
+
+
+def bills_of(conn: Connection, account_id: int) -> list[StoredBill]:
+    """Every bill of the account, oldest first (superseded ones included)."""
+    rows = conn.execute(
+        select(t.bills).where(t.bills.c.account_id == account_id).order_by(t.bills.c.id)
+    ).all()
+    plans = {r.plan_id for r in rows if r.plan_id is not None}
+    instalments: dict[int, list[Instalment]] = {plan: [] for plan in plans}
+    if plans:
+        for item in conn.execute(
+            select(t.plan_instalments)
+            .where(t.plan_instalments.c.plan_id.in_(plans))
+            .order_by(t.plan_instalments.c.plan_id, t.plan_instalments.c.seq)
+        ):
+            instalments[item.plan_id].append(Instalment(item.due_date, Money(item.amount_pence)))
+    return [
+        StoredBill(
+            r.id,
+            r.account_id,
+            FinancialYear(r.financial_year),
+            r.issued_on,
+            Money(r.charge_pence),
+            tuple(lines_of(r.lines)),
+            tuple(instalments.get(r.plan_id, ())),
+            r.supersedes_id,
+            r.reason,
+        )
+        for r in rows
+    ]
+
+
+def current_bills(bills: Sequence[StoredBill]) -> dict[FinancialYear, StoredBill]:
+    """The bill in force for each year: the one no later bill supersedes."""
+    superseded = {b.supersedes_id for b in bills if b.supersedes_id is not None}
+    return {b.year: b for b in bills if b.id not in superseded}
+
+
+@dataclass(frozen=True, slots=True)
+class AccountFacts:
+    """What one account's bills are worked out from, as stored."""
+
+    account_id: int
+    council_code: str
+    kind: AccountKind
+    reference: str
+    version: int
+    liability: Liability
+    day: InstalmentDay | None
+    twelve: bool
+
+
+def account_facts(conn: Connection, account_id: int) -> AccountFacts:
+    row = conn.execute(
+        select(
+            t.accounts,
+            t.councils.c.code.label("council_code"),
+            t.properties.c.band,
+            t.properties.c.rateable_value_pence,
+            t.properties.c.parish,
+            t.account_balances.c.version,
+        )
+        .join(t.councils, t.councils.c.id == t.accounts.c.council_id)
+        .join(t.account_balances, t.account_balances.c.account_id == t.accounts.c.id)
+        .outerjoin(t.properties, t.properties.c.id == t.accounts.c.property_id)
+        .where(t.accounts.c.id == account_id)
+    ).one()
+    kind = AccountKind(row.kind)
+    if not kind.is_billed:
+        raise DomainError(f"account {row.reference} is {kind.label}, which is not billed annually")
+    valuations = conn.execute(
+        select(t.valuations)
+        .where(t.valuations.c.property_id == row.property_id)
+        .order_by(t.valuations.c.effective_from, t.valuations.c.id)
+    ).all()
+    circumstances = conn.execute(
+        select(t.circumstances)
+        .where(t.circumstances.c.account_id == account_id)
+        .order_by(t.circumstances.c.starts_on, t.circumstances.c.id)
+    ).all()
+    base = Valuation(
+        date.min,
+        Band(row.band) if row.band else None,
+        None if row.rateable_value_pence is None else Money(row.rateable_value_pence),
+    )
+    liability = Liability(
+        kind=kind,
+        liable_from=row.start_date,
+        liable_to=row.end_date,
+        valuations=(
+            base,
+            *(
+                Valuation(
+                    v.effective_from,
+                    Band(v.band) if v.band else None,
+                    None if v.rateable_value_pence is None else Money(v.rateable_value_pence),
+                )
+                for v in valuations
+            ),
+        ),
+        circumstances=tuple(
+            Circumstance(
+                CircumstanceKind(c.kind),
+                c.starts_on,
+                c.ends_on,
+                c.detail,
+                None if c.amount_pence is None else Money(c.amount_pence),
+            )
+            for c in circumstances
+        ),
+        parish=row.parish,
+    )
+    return AccountFacts(
+        account_id,
+        row.council_code,
+        kind,
+        row.reference,
+        row.version,
+        liability,
+        InstalmentDay(row.instalment_day) if row.instalment_day else None,
+        row.instalments == 12,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BillChange:
+    """What a rebill did for one year: the bill superseded (if any) and the new bill."""
+
+    year: FinancialYear
+    previous: StoredBill | None
+    bill: StoredBill | None  # None: the charge and instalments did not change
+    not_billed: str | None = None
+
+    @property
+    def difference(self) -> Money:
+        if self.bill is None:
+            return Money.zero()
+        return self.bill.charge - (self.previous.charge if self.previous else Money.zero())
+
+
+def rebill_account(
+    conn: Connection,
+    account_id: int,
+    *,
+    issued_on: date,
+    today: date,
+    reason: str,
+    twelve_asked: bool = False,
+) -> list[BillChange]:
+    """Work out again every year the account has a bill for (and bill the years it is liable
+    in, has settings for and was not yet billed for, up to the year of issue). A year whose
+    charge or instalments changed gets a new bill superseding the old (caller commits)."""
+    facts = account_facts(conn, account_id)
+    stored = bills_of(conn, account_id)
+    current = current_bills(stored)
+    changes: list[BillChange] = []
+    postings: list[Posting] = []
+    new_bills: list[tuple[int | None, FinancialYear, WorkedBill, int | None]] = []
+    for year in _years_to_bill(conn, facts, current, issued_on):
+        figures = year_figures(conn, facts.council_code, year)
+        terms = BillTerms(
+            year,
+            issued_on,
+            facts.day or figures.default_day,
+            rules_for(facts.kind),
+            twelve=facts.twelve,
+        )
+        previous = current.get(year)
+        try:
+            lines = tuple(
+                bill_lines(
+                    facts.liability,
+                    year,
+                    council_tax=figures.council_tax,
+                    business_rates=figures.business_rates,
+                )
+            )
+        except NotBillable as why:
+            changes.append(BillChange(year, previous, None, str(why)))
+            continue
+        charge = sum((line.amount for line in lines), Money.zero())
+        if previous is None:
+            instalments = first_bill_instalments(charge, terms)
+        elif charge == previous.charge and lines == previous.lines and not twelve_asked:
+            changes.append(BillChange(year, previous, None))
+            continue
+        else:
+            instalments = rebill_instalments(
+                previous.instalments, charge, terms, twelve_asked=twelve_asked
+            )
+        worked = WorkedBill(lines, instalments)
+        difference = charge - (previous.charge if previous else Money.zero())
+        posting_index = None
+        if not difference.is_zero:
+            kind = PostingKind.CHARGE if previous is None else PostingKind.ADJUSTMENT
+            posting_index = len(postings)
+            postings.append(
+                Posting(
+                    account_id=account_id,
+                    kind=kind,
+                    amount=difference,
+                    financial_year=year,
+                    effective_date=issued_on,
+                    posted_on=today,
+                    reason=f"{facts.kind.label} {'re' if previous else ''}bill for {year} "
+                    f"issued {issued_on.isoformat()}: {reason}",
+                )
+            )
+        new_bills.append((None if previous is None else previous.id, year, worked, posting_index))
+        changes.append(BillChange(year, previous, None))
+    if not new_bills:
+        return changes
+    posting_ids = reserve_ids(conn, t.postings, len(postings))
+    insert_rows(
+        conn,
+        t.postings,
+        POSTING_COLUMNS,
+        [posting_row(pid, p) for pid, p in zip(posting_ids, postings, strict=True)],
+    )
+    plan_ids, _ = store_plans(
+        conn,
+        {
+            plan_fingerprint(w.instalments): w.instalments
+            for _, _, w, _ in new_bills
+            if w.instalments
+        },
+    )
+    bill_ids = reserve_ids(conn, t.bills, len(new_bills))
+    insert_rows(
+        conn,
+        t.bills,
+        BILL_COLUMNS,
+        [
+            (
+                bill_id,
+                account_id,
+                year.start_year,
+                issued_on.isoformat(),
+                worked.charge.pence,
+                lines_json(worked.lines),
+                plan_ids[plan_fingerprint(worked.instalments)] if worked.instalments else None,
+                None if index is None else posting_ids[index],
+                supersedes,
+                reason,
+            )
+            for bill_id, (supersedes, year, worked, index) in zip(bill_ids, new_bills, strict=True)
+        ],
+    )
+    bump_versions(
+        conn,
+        [{"a": account_id, "v": facts.version, "d": sum(p.amount.pence for p in postings)}],
+    )
+    made = {b.year: b for b in bills_of(conn, account_id) if b.id in set(bill_ids)}
+    return [
+        BillChange(c.year, c.previous, made.get(c.year), c.not_billed) if c.year in made else c
+        for c in changes
+    ]
+
+
+def _years_to_bill(
+    conn: Connection, facts: AccountFacts, current: dict[FinancialYear, StoredBill], issued: date
+) -> list[FinancialYear]:
+    """Years already billed, and the years the account is liable in that its council has
+    settings for, up to the year the new bill is issued in."""
+    last = FinancialYear.containing(issued)
+    council = get_council(conn, facts.council_code)
+    assert council is not None
+    settled = {
+        FinancialYear(y)
+        for (y,) in conn.execute(
+            select(t.council_years.c.financial_year).where(
+                t.council_years.c.council_id == council.id
+            )
+        )
+    }
+    liability = facts.liability
+    liable = {
+        y
+        for y in settled
+        if y <= last
+        and liability.liable_from <= y.end
+        and (liability.liable_to is None or liability.liable_to >= y.start)
+    }
+    return sorted(set(current) | liable)
