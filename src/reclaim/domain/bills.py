@@ -11,7 +11,8 @@ Enforcement) Regulations 1992 (Business Rates: 1989 regs Sch 1 Part II), as read
 * the rest of the new charge is spread over the old bill's remaining instalment months — or, on
   a request for 12 instalments, over the months the 12-instalment scheme allows from the day
   of the new bill — with the amounts of para 2(5)-(6);
-* a bill for a year already over asks for what is left in one sum, 14 days after issue;
+* when no instalment day is left in the year (or the year is over), what is left is asked
+  for in one sum, 14 days after issue;
 * if the new charge is less than the instalments already due, those instalments are cut down
   to it (latest first), and whatever was paid above the new charge is a credit on the account
   (paid back on request, or set against what else is owed).
@@ -90,15 +91,17 @@ def rebill_instalments(
     """The instalments of a bill superseding one whose instalments were ``previous``."""
     if not previous:
         return first_bill_instalments(charge, terms)
-    if terms.issued > terms.year.end:
+    first = first_due(terms.issued, terms.year, terms.day, terms.rules)
+    late = first > terms.year.end
+    if late:
+        # No instalment day is left in the year (or the year is over): what is left is asked
+        # for in one sum, 14 days after the bill is issued.
         first = _after_notice(terms)
-    else:
-        first = first_due(terms.issued, terms.year, terms.day, terms.rules)
     standing = [i for i in previous if i.due_date < first]
     already = sum((i.amount for i in standing), Money.zero())
     if charge <= already:
         return _cut_to(standing, charge)
-    if terms.issued > terms.year.end:
+    if late:
         return (*standing, Instalment(first, charge - already))
     if twelve_asked:
         count = terms.rules.count(terms.issued, terms.year, twelve=True)

@@ -260,7 +260,13 @@ def _empty_property(
     if not free.is_positive:
         return []
     kind = "industrial, " if occupation.industrial else ""
-    return [ChargeLine(f"empty: first {months} months free ({kind}to {free_until})", -free)]
+    until = day_text(free_until)
+    return [ChargeLine(f"empty: first {months} months free ({kind}to {until})", -free)]
+
+
+def day_text(day: date) -> str:
+    """A date as a bill shows it: '1 Oct 2026'."""
+    return f"{day.day} {day:%b} {day.year}"
 
 
 def _decimal(value: Fraction, places: int = 2) -> str:

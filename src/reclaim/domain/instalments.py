@@ -40,6 +40,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from reclaim.calendar import FinancialYear, InstalmentDay, add_months
 from reclaim.domain.errors import DomainError
@@ -184,11 +185,19 @@ def spread_instalments(
         first, count = issued + timedelta(days=rules.days_before_first), 1
     count = max(1, min(count, months_available))
     count, amounts = instalments_within_small_rule(charge, count, rules)
+    dates = monthly_dates(first, day, count)
+    return [Instalment(d, a) for d, a in zip(dates, amounts, strict=True)]
+
+
+@lru_cache(maxsize=4096)
+def monthly_dates(first: date, day: InstalmentDay, count: int) -> tuple[date, ...]:
+    """``first``, then ``day`` in each of the next ``count - 1`` months. (A billing run asks
+    for the same few sequences a million times, so they are remembered.)"""
     dates = [first]
     for n in range(1, count):
         month = add_months(first.replace(day=1), n)
         dates.append(day.in_month(month.year, month.month))
-    return [Instalment(d, a) for d, a in zip(dates, amounts, strict=True)]
+    return tuple(dates)
 
 
 def first_due(

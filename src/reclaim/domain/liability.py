@@ -28,10 +28,14 @@ from reclaim.domain.charges import (
     apportion,
     business_rates_charge,
     council_tax_charge,
+    day_text,
 )
 from reclaim.domain.errors import DomainError
 from reclaim.domain.properties import Band
 from reclaim.money import Money
+
+# Classes of exempt dwelling, A to W (Council Tax (Exempt Dwellings) Order 1992, art 3).
+EXEMPTION_CLASSES = frozenset("ABCDEFGHIJKLMNOPQRSTUVW")
 
 
 class CircumstanceKind(StrEnum):
@@ -75,8 +79,8 @@ class Circumstance:
             raise DomainError(
                 f"{self.kind.label} ends ({self.ends_on}) before it starts ({self.starts_on})"
             )
-        if self.kind is CircumstanceKind.EXEMPTION and not (
-            self.detail and len(self.detail) == 1 and self.detail.isalpha()
+        if self.kind is CircumstanceKind.EXEMPTION and (
+            self.detail is None or self.detail not in EXEMPTION_CLASSES
         ):
             raise DomainError("an exemption needs its class, a letter A to W")
         if self.kind is CircumstanceKind.COUNCIL_TAX_REDUCTION and (
@@ -223,12 +227,8 @@ def business_rates_lines(liability: Liability, table: MultiplierTable) -> list[C
 def _dated(lines: Sequence[ChargeLine], period: Period, several: bool) -> list[ChargeLine]:
     if not several:
         return list(lines)
-    when = f"{_day(period.start)} to {_day(period.end)}: "
+    when = f"{day_text(period.start)} to {day_text(period.end)}: "
     return [ChargeLine(when + line.description, line.amount) for line in lines]
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%b} {day.year}"
 
 
 def bill_lines(
@@ -240,6 +240,9 @@ def bill_lines(
 ) -> list[ChargeLine]:
     """The year's lines for either kind of account; a year with no liable day has one line of
     nothing (a rebill after liability moved out of the year)."""
+    for figures in (council_tax, business_rates):
+        if figures is not None and figures.year != year:
+            raise DomainError(f"the figures given are for {figures.year}, not {year}")
     if not periods(liability, year):
         return [ChargeLine(f"not liable in {year}", Money.zero())]
     if liability.kind is AccountKind.COUNCIL_TAX:
