@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
+from reclaim.bench import synthetic
 from reclaim.cli.main import app
 from reclaim.domain.errors import ConcurrentChange
 from reclaim.imports.accounts import import_accounts
@@ -118,8 +119,13 @@ def test_reclaim_bench_measures_every_step_and_writes_the_figures(tmp_path: Path
     )
     assert result.exit_code == 0, result.output
     figures = json.loads(out.read_text())
+    lines = synthetic.write_accounts(tmp_path / "same.csv", 300).read_text().splitlines()[1:]
+    billable = sum(
+        1 for line in lines if ",business_rates," in line or ",council_tax," in line
+    ) - sum(1 for line in lines if ",unbanded," in line)
     assert [(f["step"], f["size"], f["items"]) for f in figures["figures"]] == [
         ("import_accounts", 300, 300),
+        ("bill", 300, billable),
         ("post_payments", 300, 200),
         ("check", 300, 300),
     ]

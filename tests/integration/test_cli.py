@@ -362,12 +362,13 @@ def test_account_show_json_gives_the_whole_account(testbury, engine, tmp_path):
                 "payment_id": payment["payment_id"],
             },
         ],
-        "schedule": {
+        "schedule": [{"due_date": "2026-05-01", "amount": "1234.56"}],
+        "schedule_set_by": {
             "kind": "invoice",
             "total": "1234.56",
             "reason": "Test invoice: due 2026-05-01",
-            "instalments": [{"due_date": "2026-05-01", "amount": "1234.56"}],
         },
+        "bills": [],
     }
 
 

@@ -535,6 +535,482 @@ def test_the_same_bad_value_on_several_rows_is_reported_on_each_line(council, tm
     assert {p.message for p in problems} == {"'31/04/2026' is not a real date"}
 
 
+# Circumstances and parish: the optional columns a bill is worked out from ----------------
+
+CIRCUMSTANCE_COLUMNS = (
+    "parish",
+    "single_person_discount",
+    "exemption_class",
+    "council_tax_reduction",
+    "relief",
+    "retail_hospitality_leisure",
+    "industrial",
+    "empty_from",
+)
+CIRCUMSTANCE_HEADER = ACCOUNT_HEADER + "," + ",".join(CIRCUMSTANCE_COLUMNS)
+
+
+def with_circumstances(line: str, **cells: str) -> str:
+    """An account line with the optional circumstance columns after it (blank unless given)."""
+    assert set(cells) <= set(CIRCUMSTANCE_COLUMNS), cells
+    return line + "," + ",".join(cells.get(name, "") for name in CIRCUMSTANCE_COLUMNS)
+
+
+def circumstances_file(tmp_path: Path, *lines: str, name: str = "accounts.csv") -> Path:
+    return write_csv(tmp_path / name, CIRCUMSTANCE_HEADER, lines)
+
+
+def rates_line(reference: str = "NNDR-1", **overrides: str) -> str:
+    values = {
+        "kind": "business_rates",
+        "reference": reference,
+        "party_name": "Corner Shop Ltd",
+        "party_type": "organisation",
+        "date_of_birth": "",
+        "address": "10 High Street",
+        "postcode": "TE1 2GH",
+        "rateable_value": "11500.00",
+        "amount": "",
+        "due_date": "",
+        "description": "",
+    } | overrides
+    return account_line(**values)
+
+
+def circumstances_of(engine: Engine) -> list[tuple[object, ...]]:
+    """(reference, kind, starts_on, ends_on, detail, amount_pence, recorded_on, reason)."""
+    c = t.circumstances
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                t.accounts.c.reference,
+                c.c.kind,
+                c.c.starts_on,
+                c.c.ends_on,
+                c.c.detail,
+                c.c.amount_pence,
+                c.c.recorded_on,
+                c.c.reason,
+            )
+            .join(t.accounts, t.accounts.c.id == c.c.account_id)
+            .order_by(c.c.id)
+        ).all()
+    return [tuple(row) for row in rows]
+
+
+def parish_of(engine: Engine, reference: str) -> str | None:
+    with engine.connect() as conn:
+        return conn.execute(
+            select(t.properties.c.parish)
+            .join(t.accounts, t.accounts.c.property_id == t.properties.c.id)
+            .where(t.accounts.c.reference == reference)
+        ).scalar_one()
+
+
+APRIL_1 = date(2026, 4, 1)
+
+# (line, circumstance cells, the row written: kind, starts_on, detail, amount_pence)
+CIRCUMSTANCES = [
+    pytest.param(
+        council_tax_line(),
+        {"single_person_discount": "yes"},
+        ("single_person_discount", APRIL_1, None, None),
+        id="single person discount",
+    ),
+    pytest.param(
+        council_tax_line(),
+        {"single_person_discount": "Y"},
+        ("single_person_discount", APRIL_1, None, None),
+        id="single person discount as Y",
+    ),
+    pytest.param(
+        council_tax_line(),
+        {"single_person_discount": "TRUE"},
+        ("single_person_discount", APRIL_1, None, None),
+        id="single person discount as TRUE",
+    ),
+    pytest.param(
+        council_tax_line(start_date="15/06/2026"),
+        {"single_person_discount": "yes"},
+        ("single_person_discount", date(2026, 6, 15), None, None),
+        id="from the account's own start date",
+    ),
+    pytest.param(
+        council_tax_line(),
+        {"exemption_class": "c"},
+        ("exemption", APRIL_1, "C", None),
+        id="exemption class in lower case",
+    ),
+    pytest.param(
+        council_tax_line(),
+        {"exemption_class": "W"},
+        ("exemption", APRIL_1, "W", None),
+        id="exemption class W",
+    ),
+    pytest.param(
+        council_tax_line(),
+        {"council_tax_reduction": '"£1,234.56"'},
+        ("council_tax_reduction", APRIL_1, None, 123_456),
+        id="council tax reduction",
+    ),
+    pytest.param(
+        rates_line(),
+        {"relief": "small_business"},
+        ("small_business_relief", APRIL_1, None, None),
+        id="small business relief",
+    ),
+    pytest.param(
+        rates_line(),
+        {"relief": "Charity"},
+        ("charitable_relief", APRIL_1, None, None),
+        id="charitable relief",
+    ),
+    pytest.param(
+        rates_line(),
+        {"retail_hospitality_leisure": "yes"},
+        ("retail_hospitality_leisure", APRIL_1, None, None),
+        id="retail hospitality and leisure",
+    ),
+    pytest.param(
+        rates_line(),
+        {"industrial": "true"},
+        ("industrial", APRIL_1, None, None),
+        id="industrial",
+    ),
+    pytest.param(
+        rates_line(),
+        {"empty_from": "15/02/2026"},
+        ("empty", date(2026, 2, 15), None, None),
+        id="empty from before the account starts",
+    ),
+    pytest.param(
+        rates_line(),
+        {"empty_from": "2026-07-01"},
+        ("empty", date(2026, 7, 1), None, None),
+        id="empty from after the account starts",
+    ),
+]
+
+
+@pytest.mark.parametrize(("line", "cells", "written"), CIRCUMSTANCES)
+def test_each_circumstance_column_records_its_circumstance_from_the_right_day(
+    council, tmp_path, line, cells, written
+):
+    reference = line.split(",")[2]
+    path = circumstances_file(tmp_path, with_circumstances(line, **cells))
+
+    import_file(council, path)
+
+    kind, starts_on, detail, amount = written
+    assert circumstances_of(council) == [
+        (
+            reference,
+            kind,
+            starts_on,
+            None,
+            detail,
+            amount,
+            TODAY,
+            "imported from accounts.csv line 2",
+        )
+    ]
+    assert breaches(council) == []
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        {"single_person_discount": "no"},
+        {"single_person_discount": "N"},
+        {"single_person_discount": "False"},
+        {"single_person_discount": ""},
+    ],
+    ids=["no", "N", "False", "blank"],
+)
+def test_no_or_blank_records_no_circumstance(council, tmp_path, cells):
+    path = circumstances_file(tmp_path, with_circumstances(council_tax_line(), **cells))
+
+    import_file(council, path)
+
+    assert circumstances_of(council) == []
+    assert breaches(council) == []
+
+
+def test_one_row_may_bring_several_circumstances_each_naming_its_line(council, tmp_path):
+    path = circumstances_file(
+        tmp_path,
+        with_circumstances(council_tax_line("CT-1")),
+        with_circumstances(
+            rates_line("NNDR-1"),
+            relief="small_business",
+            retail_hospitality_leisure="yes",
+            industrial="no",
+            empty_from="2026-05-01",
+        ),
+        with_circumstances(
+            council_tax_line("CT-2", address="2 Test Street"),
+            single_person_discount="yes",
+            council_tax_reduction="300.00",
+        ),
+    )
+
+    import_file(council, path)
+
+    assert [
+        (ref, kind, starts, reason) for ref, kind, starts, *_, reason in circumstances_of(council)
+    ] == [
+        ("NNDR-1", "small_business_relief", APRIL_1, "imported from accounts.csv line 3"),
+        ("NNDR-1", "retail_hospitality_leisure", APRIL_1, "imported from accounts.csv line 3"),
+        ("NNDR-1", "empty", date(2026, 5, 1), "imported from accounts.csv line 3"),
+        ("CT-2", "single_person_discount", APRIL_1, "imported from accounts.csv line 4"),
+        ("CT-2", "council_tax_reduction", APRIL_1, "imported from accounts.csv line 4"),
+    ]
+    assert breaches(council) == []
+
+
+def test_the_parish_is_stored_on_a_new_property(council, tmp_path):
+    path = circumstances_file(
+        tmp_path,
+        with_circumstances(council_tax_line("CT-1"), parish="Little Snoring"),
+        with_circumstances(council_tax_line("CT-2", address="2 Test Street")),
+    )
+
+    import_file(council, path)
+
+    assert parish_of(council, "CT-1") == "Little Snoring"
+    assert parish_of(council, "CT-2") is None
+    assert circumstances_of(council) == []
+    assert breaches(council) == []
+
+
+def test_a_property_on_two_rows_takes_the_parish_either_row_gives(council, tmp_path):
+    path = circumstances_file(
+        tmp_path,
+        with_circumstances(council_tax_line("CT-1", uprn="100000000001", end_date="2026-05-31")),
+        with_circumstances(
+            council_tax_line("CT-2", uprn="100000000001", start_date="2026-06-01"),
+            parish="Little Snoring",
+        ),
+    )
+
+    import_file(council, path)
+
+    assert count(council, t.properties) == 1
+    assert parish_of(council, "CT-1") == "Little Snoring"
+
+
+def test_a_property_already_known_keeps_its_parish(council, tmp_path):
+    import_file(
+        council,
+        circumstances_file(
+            tmp_path,
+            with_circumstances(
+                council_tax_line("CT-1", uprn="100000000001", end_date="2026-05-31"),
+                parish="Little Snoring",
+            ),
+            name="a.csv",
+        ),
+    )
+    path = circumstances_file(
+        tmp_path,
+        with_circumstances(
+            council_tax_line("CT-2", uprn="100000000001", start_date="2026-06-01"),
+            parish="Great Snoring",
+        ),
+        name="b.csv",
+    )
+
+    import_file(council, path)
+
+    assert count(council, t.properties) == 1
+    assert parish_of(council, "CT-2") == "Little Snoring"
+
+
+def test_a_file_without_the_circumstance_columns_imports_as_before(council, tmp_path):
+    path = accounts_file(
+        tmp_path, council_tax_line("CT-1"), rates_line("NNDR-1"), account_line(reference="SD-1")
+    )
+
+    assert import_file(council, path).rows == 3
+
+    assert circumstances_of(council) == []
+    assert parish_of(council, "CT-1") is None
+    assert breaches(council) == []
+
+
+def test_a_file_may_bring_only_some_of_the_circumstance_columns(council, tmp_path):
+    header = ACCOUNT_HEADER + ",single_person_discount"
+    path = write_csv(tmp_path / "accounts.csv", header, [council_tax_line("CT-1") + ",yes"])
+
+    import_file(council, path)
+
+    assert [kind for _, kind, *_ in circumstances_of(council)] == ["single_person_discount"]
+    assert breaches(council) == []
+
+
+CIRCUMSTANCE_PROBLEMS = [
+    pytest.param(
+        council_tax_line("CT-2"),
+        {"parish": "P" * 81},
+        "parish",
+        "is not a usable parish name (at most 80 printable characters)",
+        id="parish too long",
+    ),
+    pytest.param(
+        council_tax_line("CT-2"),
+        {"single_person_discount": "maybe"},
+        "single_person_discount",
+        "'maybe' is not yes or no",
+        id="single person discount neither yes nor no",
+    ),
+    pytest.param(
+        council_tax_line("CT-2"),
+        {"exemption_class": "X"},
+        "exemption_class",
+        "'X' is not an exemption class: use one letter, A to W",
+        id="exemption class X",
+    ),
+    pytest.param(
+        council_tax_line("CT-2"),
+        {"exemption_class": "AB"},
+        "exemption_class",
+        "'AB' is not an exemption class",
+        id="exemption class of two letters",
+    ),
+    pytest.param(
+        council_tax_line("CT-2"),
+        {"council_tax_reduction": "lots"},
+        "council_tax_reduction",
+        "'lots' is not an amount of money",
+        id="council tax reduction not money",
+    ),
+    pytest.param(
+        council_tax_line("CT-2"),
+        {"council_tax_reduction": "0.00"},
+        "council_tax_reduction",
+        "Council Tax Reduction is the year's award, more than £0.00, not £0.00",
+        id="council tax reduction of nothing",
+    ),
+    pytest.param(
+        council_tax_line("CT-2"),
+        {"council_tax_reduction": "-5.00"},
+        "council_tax_reduction",
+        "more than £0.00, not -£5.00",
+        id="negative council tax reduction",
+    ),
+    pytest.param(
+        rates_line(),
+        {"relief": "rural"},
+        "relief",
+        "'rural' is not a relief; use small_business or charity",
+        id="unknown relief",
+    ),
+    pytest.param(
+        rates_line(),
+        {"retail_hospitality_leisure": "sometimes"},
+        "retail_hospitality_leisure",
+        "'sometimes' is not yes or no",
+        id="retail hospitality leisure neither yes nor no",
+    ),
+    pytest.param(
+        rates_line(),
+        {"industrial": "2"},
+        "industrial",
+        "'2' is not yes or no",
+        id="industrial neither yes nor no",
+    ),
+    pytest.param(
+        rates_line(),
+        {"empty_from": "31/02/2026"},
+        "empty_from",
+        "'31/02/2026' is not a real date",
+        id="empty from an impossible date",
+    ),
+    pytest.param(
+        rates_line(),
+        {"single_person_discount": "yes"},
+        "single_person_discount",
+        "only a council tax account has a single person discount, not a Business rates account",
+        id="single person discount on business rates",
+    ),
+    pytest.param(
+        rates_line(),
+        {"single_person_discount": "no"},
+        "single_person_discount",
+        "only a council tax account has a single person discount, not a Business rates account",
+        id="even 'no' on business rates",
+    ),
+    pytest.param(
+        rates_line(),
+        {"exemption_class": "C"},
+        "exemption_class",
+        "only a council tax account has an exemption, not a Business rates account",
+        id="exemption on business rates",
+    ),
+    pytest.param(
+        account_line(reference="SD-2"),
+        {"council_tax_reduction": "100.00"},
+        "council_tax_reduction",
+        "only a council tax account has Council Tax Reduction, not a Sundry debt account",
+        id="council tax reduction on a sundry debt",
+    ),
+    pytest.param(
+        rates_line(),
+        {"parish": "Little Snoring"},
+        "parish",
+        "only a council tax account has a parish, not a Business rates account",
+        id="parish on business rates",
+    ),
+    pytest.param(
+        council_tax_line("CT-2"),
+        {"relief": "charity"},
+        "relief",
+        "only a business rates account has small business or charitable relief, "
+        "not a Council tax account",
+        id="relief on council tax",
+    ),
+    pytest.param(
+        council_tax_line("CT-2"),
+        {"retail_hospitality_leisure": "yes"},
+        "retail_hospitality_leisure",
+        "only a business rates account has retail, hospitality and leisure relief, "
+        "not a Council tax account",
+        id="retail hospitality leisure on council tax",
+    ),
+    pytest.param(
+        council_tax_line("CT-2"),
+        {"industrial": "yes"},
+        "industrial",
+        "only a business rates account has industrial premises, not a Council tax account",
+        id="industrial on council tax",
+    ),
+    pytest.param(
+        account_line(kind="rent", reference="RENT-1", address="2 Elm Court", postcode="TE4 6LM"),
+        {"empty_from": "2026-05-01"},
+        "empty_from",
+        "only a business rates account has an empty property, not a Rent account",
+        id="empty from on rent",
+    ),
+]
+
+
+@pytest.mark.parametrize(("line", "cells", "field", "phrase"), CIRCUMSTANCE_PROBLEMS)
+def test_a_bad_circumstance_is_refused_naming_its_line_and_field_and_nothing_is_written(
+    council, tmp_path, line, cells, field, phrase
+):
+    path = circumstances_file(
+        tmp_path,
+        with_circumstances(council_tax_line("CT-GOOD"), single_person_discount="yes"),
+        with_circumstances(line, **cells),
+    )
+
+    problems = problems_importing(council, path)
+
+    assert where(problems) == [("accounts.csv", 3, field)], problems
+    assert phrase in problems[0].message
+    assert holds_only_the_council(council)
+
+
 # Problems with a row: each names its line, field and reason ------------------------------
 
 ROW_PROBLEMS = [

@@ -4,11 +4,13 @@ Steps, at each size:
 
 * ``import_accounts`` — ``reclaim import accounts`` of a file of N accounts into an empty
   database (parse, check every row, write parties, properties, accounts, charges, schedules).
+* ``bill`` — ``reclaim bill`` for 2026/27 (Band D £2,000.00, issued 10 March 2026): every
+  council tax and business rates account billed, with its lines, charge and instalments.
 * ``post_payments`` — ``reclaim import payments`` of a payment file (default 100,000 lines,
   never more than N) against those accounts: match, allocate, post, record allocations.
 * ``check`` — ``reclaim check`` over everything.
 
-Later work adds its own steps (billing, the recovery run, letters) to STEPS.
+Later work adds its own steps (the recovery run, letters) to STEPS.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from reclaim.bench import synthetic
 from reclaim.calendar import Country
 
 TODAY = date(2026, 6, 12)
+ISSUED = date(2026, 3, 10)  # the annual bills go out before the year
 NOW = datetime(2026, 6, 12, 9, 0, tzinfo=UTC)
 
 
@@ -70,6 +73,35 @@ def _step_import_accounts(url: str, work: Path, size: int, _payments: int) -> in
     return outcome.rows
 
 
+def _step_bill(url: str, _work: Path, _size: int, _payments: int) -> int:
+    from reclaim.calendar import FinancialYear, InstalmentDay
+    from reclaim.money import Money
+    from reclaim.services.billing import bill_year
+    from reclaim.services.council_years import CouncilYear, set_year
+    from reclaim.store.database import make_engine
+    from reclaim.store.unit_of_work import UnitOfWork
+
+    engine = make_engine(url)
+    year = FinancialYear(2026)
+    with UnitOfWork(engine) as uow:
+        set_year(
+            uow.connection,
+            CouncilYear(
+                "BENCH",
+                year,
+                Money.parse("2000.00"),
+                InstalmentDay.DAY_1,
+                tuple((parish, Money.parse(amount)) for parish, amount in synthetic.PARISHES),
+            ),
+        )
+        uow.commit()
+    with UnitOfWork(engine) as uow:
+        run = bill_year(uow.connection, "BENCH", year, issued_on=ISSUED, today=ISSUED)
+        uow.commit()
+    engine.dispose()
+    return run.billed
+
+
 def _step_post_payments(url: str, work: Path, size: int, payments: int) -> int:
     from reclaim.imports.payments import import_payments
     from reclaim.store.database import make_engine
@@ -101,6 +133,7 @@ def _step_check(url: str, _work: Path, _size: int, _payments: int) -> int:
 
 STEPS: dict[str, Callable[[str, Path, int, int], int]] = {
     "import_accounts": _step_import_accounts,
+    "bill": _step_bill,
     "post_payments": _step_post_payments,
     "check": _step_check,
 }
@@ -110,6 +143,7 @@ def _run_in_child(step: str, url: str, work: Path, size: int, payments: int, que
     # Load the code first: the clock measures the step's work, not the interpreter starting.
     import reclaim.imports.accounts
     import reclaim.imports.payments
+    import reclaim.services.billing
     import reclaim.services.checks  # noqa: F401
 
     started = time.perf_counter()

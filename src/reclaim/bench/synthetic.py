@@ -1,7 +1,11 @@
 """Synthetic input files for the benchmark: deterministic, realistic in shape, fast to make.
 
 The account file mixes kinds roughly as a district council's are: mostly council tax, some
-business rates, some sundry debts with invoices (so payments have charges to meet).
+business rates, some sundry debts with invoices (so payments have charges to meet). Council
+tax accounts carry what makes real bills differ: about a third a single person discount, one
+in eight Council Tax Reduction (each award its own amount), a few exemptions, a tenth in a
+parish, a few new dwellings awaiting their band; business rates take small business rate
+relief where the rateable value qualifies, some charitable relief.
 """
 
 from __future__ import annotations
@@ -20,12 +24,14 @@ STREETS = (
     "Victoria Road",
 )
 FIRST = ("Alex", "Sam", "Jo", "Chris", "Pat", "Lee", "Morgan", "Ruth", "Imran", "Mei")
+PARISHES = (("Upper Benchley", "38.50"), ("Lower Benchley", "52.10"))
 LAST = ("Smith", "Jones", "Taylor", "Brown", "Khan", "Williams", "Patel", "Evans", "Wilson", "Lee")
 
 HEADER = (
     "council,kind,reference,party_name,party_type,date_of_birth,address,postcode,uprn,band,"
     "rateable_value,start_date,end_date,payment_method,instalment_day,instalments,amount,"
-    "due_date,description\n"
+    "due_date,description,parish,single_person_discount,exemption_class,council_tax_reduction,"
+    "relief\n"
 )
 
 
@@ -46,23 +52,35 @@ def write_accounts(path: Path, count: int, council: str = "BENCH", seed: int = 1
             roll = rng.random()
             if roll < 0.90:
                 day = rng.choice(("1", "5", "15", "24", "last"))
+                band = "unbanded" if rng.random() < 0.002 else rng.choice(BANDS)
+                parish = PARISHES[n % 2][0] if rng.random() < 0.1 else ""
+                single = "yes" if rng.random() < 0.33 else ""
+                exempt = rng.choice("BCFNW") if rng.random() < 0.01 else ""
+                reduction = ""
+                if not exempt and rng.random() < 0.12:
+                    award = rng.randrange(5_000, 150_000)
+                    reduction = f"{award // 100}.{award % 100:02d}"
                 line = (
                     f"{council},council_tax,{reference(n)},{name},person,{born.isoformat()},"
-                    f"{address},{postcode},{n:012d},{rng.choice(BANDS)},,2026-04-01,,"
-                    f"direct_debit,{day},10,,,\n"
+                    f"{address},{postcode},{n:012d},{band},,2026-04-01,,"
+                    f"direct_debit,{day},10,,,,{parish},{single},{exempt},{reduction},\n"
                 )
             elif roll < 0.95:
                 rv = rng.randrange(2_000, 200_000)
+                relief = "small_business" if rv <= 15_000 else ""
+                if rng.random() < 0.05:
+                    relief = "charity"
                 line = (
                     f"{council},business_rates,{reference(n)},{name} Ltd,organisation,,"
-                    f"Unit {address},{postcode},{n:012d},,{rv}.00,2026-04-01,,bank_transfer,,10,,,\n"
+                    f"Unit {address},{postcode},{n:012d},,{rv}.00,2026-04-01,,bank_transfer,,10,"
+                    f",,,,,,,{relief}\n"
                 )
             else:
                 pence = rng.randrange(2_000, 250_000)
                 line = (
                     f"{council},sundry_debt,{reference(n)},{name},person,{born.isoformat()},,,,,,"
                     f"2026-04-01,,card,,3,{pence // 100}.{pence % 100:02d},2026-05-01,"
-                    "Commercial waste\n"
+                    "Commercial waste,,,,,\n"
                 )
             out.write(line)
     return path

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
+from functools import lru_cache
 
 from reclaim.calendar import Country, FinancialYear
 from reclaim.domain.errors import DomainError
@@ -269,6 +270,7 @@ def day_text(day: date) -> str:
     return f"{day.day} {day:%b} {day.year}"
 
 
+@lru_cache(maxsize=256)
 def _decimal(value: Fraction, places: int = 2) -> str:
     """A fraction written with up to ``places`` decimals (for showing a rate, never for money)."""
     scaled = to_penny(value * 10**places).pence

@@ -5,6 +5,15 @@ The way a council migrates from a legacy system. Columns (header row, any order)
     council, kind, reference, party_name, party_type, date_of_birth, address, postcode, uprn,
     band, rateable_value, start_date, end_date, payment_method, instalment_day, instalments
     and, for debts charged by invoice rather than by bill: amount, due_date, description
+    and, optionally, what a bill is worked out from (``circumstances.py``):
+    for council tax: parish, single_person_discount, exemption_class, council_tax_reduction
+    for business rates: relief, retail_hospitality_leisure, industrial, empty_from
+
+A circumstance (a single person discount, an exemption of class A to W, a year's Council Tax
+Reduction award; small business or charitable relief, retail/hospitality/leisure, industrial
+premises, empty from a date) becomes a dated row of ``circumstances`` from the account's start
+date (empty: from ``empty_from``). The parish is stored on a property new to Reclaim; one
+already known keeps its own.
 
 Joint liability: several parties in one row, separated by ``;`` in party_name (and, matched
 one to one, in party_type and date_of_birth). A party already known to the council (same
@@ -39,6 +48,13 @@ from reclaim.domain.ledger import Posting, PostingKind
 from reclaim.domain.parties import PartyKind
 from reclaim.domain.properties import Band, normalise_postcode
 from reclaim.domain.schedules import ScheduleKind, monthly_schedule
+from reclaim.imports.circumstances import (
+    CIRCUMSTANCE_COLUMNS,
+    CIRCUMSTANCE_VALUES,
+    circumstance_rules,
+    parse_circumstances,
+    write_circumstances,
+)
 from reclaim.imports.csv_files import (
     CsvFile,
     FieldError,
@@ -74,7 +90,7 @@ REQUIRED = (
     "instalment_day",
     "instalments",
 )
-OPTIONAL = ("amount", "due_date", "description")
+OPTIONAL = ("amount", "due_date", "description", *CIRCUMSTANCE_COLUMNS)
 COLUMNS = (*REQUIRED, *OPTIONAL)
 
 # Kinds charged by an invoice (amount and due date) rather than by the annual bill. Rent
@@ -196,6 +212,7 @@ def parse_accounts(conn: Connection, file: CsvFile, *, today: date) -> ParsedAcc
     rateable_value = check.parse("rateable_value", lambda s: parse_money(s).pence, pl.Int64)
     amount = check.parse("amount", lambda s: parse_money(s).pence, pl.Int64)
     due = check.parse("due_date", parse_date, pl.Date)
+    circumstances = parse_circumstances(check, file.header)
 
     typed = frame.with_columns(
         council_id.alias("council_id"),
@@ -213,9 +230,11 @@ def parse_accounts(conn: Connection, file: CsvFile, *, today: date) -> ParsedAcc
         kind.replace_strict(
             {k.value: k.label for k in AccountKind}, default=None, return_dtype=pl.String
         ).alias("label"),
+        *circumstances,
     )
     check.frame = typed
     _cross_field_rules(check, welsh)
+    circumstance_rules(check, file.header)
     parties = _parties(check, today)
     _repeated_references(check)
     problems = check.problems(read_problems)
@@ -242,6 +261,7 @@ def parse_accounts(conn: Connection, file: CsvFile, *, today: date) -> ParsedAcc
         "amount_pence",
         "due",
         "description",
+        *CIRCUMSTANCE_VALUES,
     )
     return ParsedAccounts(needed.with_row_index("row"), parties)
 
@@ -549,7 +569,8 @@ def write_accounts(
     conn: Connection, parsed: ParsedAccounts, *, import_id: int, file_name: str, today: date
 ) -> None:
     """Write checked rows: parties and properties (linked when already known), accounts,
-    the links between them, and each invoiced amount as a charge with its schedule."""
+    the links between them, each invoiced amount as a charge with its schedule, and each
+    account's circumstances."""
     accounts = parsed.accounts
     councils = accounts.get_column("council_id").unique().to_list()
     account_ids = reserve_ids(conn, t.accounts, accounts.height)
@@ -586,6 +607,7 @@ def write_accounts(
     )
     _write_parties(conn, accounts, parsed.parties, councils)
     _write_charges(conn, accounts.filter(pl.col("amount_pence").is_not_null()), file_name, today)
+    write_circumstances(conn, accounts, file_name=file_name, today=today)
 
 
 def _known(
@@ -638,7 +660,14 @@ def _write_properties(conn: Connection, accounts: pl.DataFrame, councils: list[i
     )
     keyed = _property_key(
         accounts.select(
-            "row", "council_id", "uprn", "address", "postcode_value", "band_value", "rv_pence"
+            "row",
+            "council_id",
+            "uprn",
+            "address",
+            "postcode_value",
+            "band_value",
+            "rv_pence",
+            "parish_value",
         ),
         "uprn",
         "address",
@@ -648,12 +677,22 @@ def _write_properties(conn: Connection, accounts: pl.DataFrame, councils: list[i
         ["council_id", "property_key"], keep="first", maintain_order=True
     )
     new = new.with_columns(
-        pl.Series("property_id", reserve_ids(conn, t.properties, new.height), dtype=pl.Int64)
+        pl.Series("property_id", reserve_ids(conn, t.properties, new.height), dtype=pl.Int64),
+        _first_parish(keyed, new),
     )
     insert_rows(
         conn,
         t.properties,
-        ("id", "council_id", "address", "postcode", "uprn", "band", "rateable_value_pence"),
+        (
+            "id",
+            "council_id",
+            "address",
+            "postcode",
+            "uprn",
+            "band",
+            "rateable_value_pence",
+            "parish",
+        ),
         new.select(
             "property_id",
             "council_id",
@@ -662,6 +701,7 @@ def _write_properties(conn: Connection, accounts: pl.DataFrame, councils: list[i
             pl.when(pl.col("uprn") == "").then(None).otherwise(pl.col("uprn")),
             "band_value",
             "rv_pence",
+            "parish_value",
         ).iter_rows(),
     )
     every = pl.concat([known, new.select("council_id", "property_key", "property_id")])
@@ -672,6 +712,21 @@ def _write_properties(conn: Connection, accounts: pl.DataFrame, councils: list[i
         accounts.select("row")
         .join(linked, on="row", how="left", maintain_order="left")
         .get_column("property_id")
+    )
+
+
+def _first_parish(keyed: pl.DataFrame, new: pl.DataFrame) -> pl.Series:
+    """Each new property's parish: the first the file gives it on any of its rows."""
+    named = keyed.filter(pl.col("parish_value").is_not_null())
+    if not named.height:
+        return new.get_column("parish_value")
+    first = named.group_by("council_id", "property_key", maintain_order=True).agg(
+        pl.col("parish_value").first()
+    )
+    return (
+        new.select("council_id", "property_key")
+        .join(first, on=["council_id", "property_key"], how="left", maintain_order="left")
+        .get_column("parish_value")
     )
 
 
