@@ -103,7 +103,10 @@ def days_liable(year: FinancialYear, start: date, end: date | None) -> int:
 
 def apportion(annual: Money, year: FinancialYear, start: date, end: date | None) -> Money:
     """Day by day: the annual charge × days liable ÷ days in the year (366 in a leap year)."""
-    return to_penny(Fraction(annual.pence * days_liable(year, start, end), year.days()))
+    days, in_year = days_liable(year, start, end), year.days()
+    if days == in_year:
+        return annual
+    return to_penny(Fraction(annual.pence * days, in_year))
 
 
 def council_tax_charge(

@@ -147,6 +147,11 @@ def periods(liability: Liability, year: FinancialYear) -> list[Period]:
     last = min(liability.liable_to or year.end, year.end)
     if last < first:
         return []
+    if len(liability.valuations) == 1 and all(
+        c.starts_on <= first and (c.ends_on is None or c.ends_on >= last)
+        for c in liability.circumstances
+    ):
+        return [Period(first, last)]  # nothing changes within the liable days
     cuts = {first}
     for v in liability.valuations[1:]:
         cuts.add(v.effective_from)
@@ -165,9 +170,11 @@ class NotBillable(DomainError):
     """The account cannot be billed yet (e.g. the dwelling awaits its band)."""
 
 
-def council_tax_lines(liability: Liability, year: CouncilTaxYear) -> list[ChargeLine]:
+def council_tax_lines(
+    liability: Liability, year: CouncilTaxYear, cut: Sequence[Period] | None = None
+) -> list[ChargeLine]:
     """The lines of the year's Council Tax bill; their sum is the charge."""
-    cut = periods(liability, year.year)
+    cut = periods(liability, year.year) if cut is None else cut
     if not cut:
         raise DomainError(f"the liability does not fall in {year.year}")
     lines: list[ChargeLine] = []
@@ -195,9 +202,11 @@ def council_tax_lines(liability: Liability, year: CouncilTaxYear) -> list[Charge
     return lines
 
 
-def business_rates_lines(liability: Liability, table: MultiplierTable) -> list[ChargeLine]:
+def business_rates_lines(
+    liability: Liability, table: MultiplierTable, cut: Sequence[Period] | None = None
+) -> list[ChargeLine]:
     """The lines of the year's Business Rates bill; their sum is the charge."""
-    cut = periods(liability, table.year)
+    cut = periods(liability, table.year) if cut is None else cut
     if not cut:
         raise DomainError(f"the liability does not fall in {table.year}")
     lines: list[ChargeLine] = []
@@ -243,12 +252,13 @@ def bill_lines(
     for figures in (council_tax, business_rates):
         if figures is not None and figures.year != year:
             raise DomainError(f"the figures given are for {figures.year}, not {year}")
-    if not periods(liability, year):
+    cut = periods(liability, year)
+    if not cut:
         return [ChargeLine(f"not liable in {year}", Money.zero())]
     if liability.kind is AccountKind.COUNCIL_TAX:
         if council_tax is None:
             raise DomainError(f"no Band D is set for {year}")
-        return council_tax_lines(liability, council_tax)
+        return council_tax_lines(liability, council_tax, cut)
     if business_rates is None:
         raise DomainError(f"no business rates multipliers are known for {year}")
-    return business_rates_lines(liability, business_rates)
+    return business_rates_lines(liability, business_rates, cut)

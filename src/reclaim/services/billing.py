@@ -148,6 +148,10 @@ class WorkedBill:
     not_billed: str | None = None
 
     @property
+    def fingerprint(self) -> str | None:
+        return plan_fingerprint(self.instalments) if self.instalments else None
+
+    @property
     def charge(self) -> Money:
         return sum((line.amount for line in self.lines), Money.zero())
 
@@ -234,15 +238,14 @@ def bill_year(
             situations.get_column("key"), situations.iter_rows(named=True), strict=True
         )
     }
+    fingerprints = [b.fingerprint for b in worked.values()]
     outcome = pl.DataFrame(
         {
             "key": list(worked),
             "charge_pence": [b.charge.pence for b in worked.values()],
             "lines": [lines_json(b.lines) for b in worked.values()],
             "not_billed": [b.not_billed for b in worked.values()],
-            "fingerprint": [
-                plan_fingerprint(b.instalments) if b.instalments else None for b in worked.values()
-            ],
+            "fingerprint": fingerprints,
         },
         schema={
             "key": pl.String,
@@ -262,9 +265,8 @@ def bill_year(
     say("storing instalment plans")
     plans = {
         fingerprint: bill.instalments
-        for bill in worked.values()
-        if bill.instalments
-        for fingerprint in [plan_fingerprint(bill.instalments)]
+        for bill, fingerprint in zip(worked.values(), fingerprints, strict=True)
+        if fingerprint is not None
     }
     plan_ids, run.new_plans = store_plans(conn, plans)
     say(f"writing {billing.height:,} bills with their charges")
