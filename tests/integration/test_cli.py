@@ -506,5 +506,8 @@ def test_the_bundled_example_runs_end_to_end(tmp_path):
 
     assert result.exit_code == 0, result.output
     assert "The same payment file again: this file was already imported" in said(result)
+    assert "Billed 5 accounts for 2026/27" in said(result)
+    assert "not billed: 1 (the dwelling is awaiting its band" in said(result)
+    assert "single person discount (25%)" in said(result)  # CT-1000001's bill
     assert "Done." in said(result)
     assert db.exists()

@@ -1,8 +1,8 @@
 """``reclaim example``: the bundled example, end to end, on a fresh SQLite file.
 
 Until the demo council arrives (a simulated year), this is the README's main command: it
-creates a database, adds a council, imports the example accounts and payments, shows one
-account and proves every invariant with ``reclaim check``.
+creates a database, adds a council with its Band D, imports the example accounts, bills the
+year, imports payments, shows a billed account and proves every invariant with ``reclaim check``.
 """
 
 from __future__ import annotations
@@ -12,14 +12,17 @@ from pathlib import Path
 
 from rich.console import Console
 
-from reclaim.calendar import Country
+from reclaim.calendar import Country, FinancialYear, InstalmentDay
 from reclaim.cli.output import print_checks, print_statement, print_suspense
 from reclaim.examples import ACCOUNTS_CSV, PAYMENTS_CSV
 from reclaim.imports.accounts import import_accounts
 from reclaim.imports.payments import import_payments
+from reclaim.money import Money
 from reclaim.services import councils
 from reclaim.services.accounts import account_statement
+from reclaim.services.billing import bill_year
 from reclaim.services.checks import run_checks
+from reclaim.services.council_years import CouncilYear, set_year
 from reclaim.services.payments import suspense_list
 from reclaim.store.database import make_engine, migrate
 from reclaim.store.unit_of_work import UnitOfWork
@@ -27,6 +30,8 @@ from reclaim.store.unit_of_work import UnitOfWork
 # The example happens on a fixed day, so its output is the same whenever it is run.
 EXAMPLE_DAY = date(2026, 6, 12)
 EXAMPLE_MOMENT = datetime(2026, 6, 12, 9, 0, tzinfo=UTC)
+YEAR = FinancialYear(2026)
+BILLS_ISSUED = date(2026, 3, 10)
 
 
 def run_example(db: Path, console: Console) -> None:
@@ -50,6 +55,20 @@ def run_example(db: Path, console: Console) -> None:
             uow.commit()
         console.print(f"3. Imported {outcome.rows} accounts from {ACCOUNTS_CSV.name}.")
         with UnitOfWork(engine) as uow:
+            set_year(
+                uow.connection,
+                CouncilYear("EXAMPLE", YEAR, Money.parse("2000.00"), InstalmentDay.DAY_1),
+            )
+            run = bill_year(
+                uow.connection, "EXAMPLE", YEAR, issued_on=BILLS_ISSUED, today=BILLS_ISSUED
+            )
+            uow.commit()
+        waiting = "".join(f"; not billed: {n} ({why})" for why, n in run.not_billed.items())
+        console.print(
+            f"   Billed {run.billed} accounts for {YEAR} (Band D £2,000.00), issued "
+            f"{BILLS_ISSUED:%d %B %Y}: {run.charged} charged{waiting}."
+        )
+        with UnitOfWork(engine) as uow:
             paid = import_payments(
                 uow.connection, PAYMENTS_CSV, today=EXAMPLE_DAY, now=EXAMPLE_MOMENT
             )
@@ -64,13 +83,13 @@ def run_example(db: Path, console: Console) -> None:
             again = import_payments(
                 uow.connection, PAYMENTS_CSV, today=EXAMPLE_DAY, now=EXAMPLE_MOMENT
             )
-            statement = account_statement(uow.connection, "SD-3000001")
-            waiting = suspense_list(uow.connection)
+            statement = account_statement(uow.connection, "CT-1000001")
+            unmatched = suspense_list(uow.connection)
             results = run_checks(uow.connection)
         console.print(f"5. The same payment file again: {again.message}.")
         console.print("6. One account, as an officer sees it:")
         print_statement(statement)
-        print_suspense(waiting, "7. Payments in suspense (the reference matched nothing)")
+        print_suspense(unmatched, "7. Payments in suspense (the reference matched nothing)")
         console.print("8. reclaim check:")
         breaches = print_checks(results)
         if breaches:
