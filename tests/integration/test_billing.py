@@ -248,7 +248,7 @@ def test_a_year_without_band_d_is_refused_with_how_to_set_it(testbury):
 TAMPERING_WITH_BILLS = [
     ("bills", "UPDATE bills SET charge_pence = 1"),
     ("bills", "DELETE FROM bills"),
-    ("instalment_plans", "UPDATE instalment_plans SET total_pence = 1"),
+    ("instalment_plans", "UPDATE instalment_plans SET fingerprint = 'x'"),
     ("instalment_plans", "DELETE FROM instalment_plans"),
     ("plan_instalments", "UPDATE plan_instalments SET amount_pence = 1"),
     ("plan_instalments", "DELETE FROM plan_instalments"),

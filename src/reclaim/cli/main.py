@@ -577,12 +577,15 @@ ReasonOption = Annotated[str, typer.Option(help="Why: kept with the record and t
 CouncilOption = Annotated[str | None, typer.Option(help="The council, where references repeat.")]
 
 
-@contextmanager
-def _rebilling(
-    reference: str, council: str | None, today: str | None, issue_date: str | None
-) -> Iterator[tuple[Any, int, date, date]]:
-    """A unit of work on one account, with the business date and the new bill's issue date;
-    prints what the rebill did once the change is committed."""
+def _change_and_rebill(
+    reference: str,
+    council: str | None,
+    today: str | None,
+    issue_date: str | None,
+    change: Callable[..., Any],
+) -> None:
+    """Make one change to one account in a unit of work -- ``change(connection, account id,
+    today=…, issued_on=…)`` records it and rebills -- then say what the rebill did."""
     from reclaim.store.repositories import find_accounts
 
     day = today_from(today)
@@ -593,8 +596,10 @@ def _rebilling(
             fail(f"there is no account with the reference {reference}. Nothing was changed.")
         if len(ids) > 1:
             fail(f"{len(ids)} councils have an account {reference}; say which with --council")
-        yield uow, ids[0], day, issued
+        changes = change(uow.connection, ids[0], today=day, issued_on=issued)
+        uow.commit()
     console.print(f"[green]Recorded on {reference}.[/green]")
+    _report_changes(changes)
 
 
 def _report_changes(changes: Any) -> None:
@@ -653,12 +658,15 @@ def account_circumstance(
         fail(f"'{kind}' is not a circumstance; use one of: {allowed}")
     except DomainError as error:
         fail(str(error))
-    with _rebilling(reference, council, today, issue_date) as (uow, account_id, day, issued):
-        changes = record_circumstance(
-            uow.connection, account_id, circumstance, reason=reason, today=day, issued_on=issued
-        )
-        uow.commit()
-    _report_changes(changes)
+    _change_and_rebill(
+        reference,
+        council,
+        today,
+        issue_date,
+        lambda conn, account, **when: record_circumstance(
+            conn, account, circumstance, reason=reason, **when
+        ),
+    )
 
 
 @account_app.command("end-circumstance")
@@ -679,18 +687,15 @@ def account_end_circumstance(
     except ValueError:
         fail(f"'{kind}' is not a circumstance; use one of: {', '.join(CircumstanceKind)}")
     last = _date_option(on, "--on")
-    with _rebilling(reference, council, today, issue_date) as (uow, account_id, day, issued):
-        changes = end_circumstance(
-            uow.connection,
-            account_id,
-            which,
-            last_day=last,
-            reason=reason,
-            today=day,
-            issued_on=issued,
-        )
-        uow.commit()
-    _report_changes(changes)
+    _change_and_rebill(
+        reference,
+        council,
+        today,
+        issue_date,
+        lambda conn, account, **when: end_circumstance(
+            conn, account, which, last_day=last, reason=reason, **when
+        ),
+    )
 
 
 @account_app.command("valuation")
@@ -722,12 +727,15 @@ def account_valuation(
         fail(str(error))
     except ValueError:
         fail(f"--band '{band}' is not a council tax band; use A to H, or I in Wales")
-    with _rebilling(reference, council, today, issue_date) as (uow, account_id, day, issued):
-        changes = record_valuation(
-            uow.connection, account_id, valuation, reason=reason, today=day, issued_on=issued
-        )
-        uow.commit()
-    _report_changes(changes)
+    _change_and_rebill(
+        reference,
+        council,
+        today,
+        issue_date,
+        lambda conn, account, **when: record_valuation(
+            conn, account, valuation, reason=reason, **when
+        ),
+    )
 
 
 @account_app.command("end")
@@ -743,12 +751,15 @@ def account_end(
     from reclaim.services.liability_changes import end_liability
 
     last = _date_option(on, "--on")
-    with _rebilling(reference, council, today, issue_date) as (uow, account_id, day, issued):
-        changes = end_liability(
-            uow.connection, account_id, last_day=last, reason=reason, today=day, issued_on=issued
-        )
-        uow.commit()
-    _report_changes(changes)
+    _change_and_rebill(
+        reference,
+        council,
+        today,
+        issue_date,
+        lambda conn, account, **when: end_liability(
+            conn, account, last_day=last, reason=reason, **when
+        ),
+    )
 
 
 @account_app.command("instalments")
@@ -763,12 +774,15 @@ def account_instalments(
     """Record a request to pay by 12 (or 10) instalments, and rebill."""
     from reclaim.services.liability_changes import ask_for_instalments
 
-    with _rebilling(reference, council, today, issue_date) as (uow, account_id, day, issued):
-        changes = ask_for_instalments(
-            uow.connection, account_id, count, reason=reason, today=day, issued_on=issued
-        )
-        uow.commit()
-    _report_changes(changes)
+    _change_and_rebill(
+        reference,
+        council,
+        today,
+        issue_date,
+        lambda conn, account, **when: ask_for_instalments(
+            conn, account, count, reason=reason, **when
+        ),
+    )
 
 
 @app.command()

@@ -260,5 +260,8 @@ def bill_lines(
             raise DomainError(f"no Band D is set for {year}")
         return council_tax_lines(liability, council_tax, cut)
     if business_rates is None:
-        raise DomainError(f"no business rates multipliers are known for {year}")
+        raise DomainError(
+            f"no business rates multipliers are known for {year}: add the year's figures, "
+            "with their source, to reclaim/data/business_rates.toml"
+        )
     return business_rates_lines(liability, business_rates, cut)

@@ -32,7 +32,7 @@ from reclaim.domain.accounts import AccountKind
 from reclaim.domain.bills import BillTerms, first_bill_instalments, rebill_instalments, rules_for
 from reclaim.domain.charges import ChargeLine, CouncilTaxYear, MultiplierTable
 from reclaim.domain.errors import DomainError
-from reclaim.domain.ledger import HASH_SEPARATOR, HASHED_FIELDS, Posting, PostingKind, hash_of_text
+from reclaim.domain.ledger import Posting, PostingKind, hash_of_text
 from reclaim.domain.liability import (
     Circumstance,
     CircumstanceKind,
@@ -44,7 +44,8 @@ from reclaim.domain.liability import (
 from reclaim.domain.properties import Band
 from reclaim.domain.schedules import Instalment
 from reclaim.money import Money
-from reclaim.services.council_years import council_tax_year, get_year
+from reclaim.services.bulk_allocation import content_hashes
+from reclaim.services.council_years import get_year
 from reclaim.services.statutory_data import business_rates_table
 from reclaim.store import tables as t
 from reclaim.store.bulk import driver_sql, insert_rows, is_postgres, reserve_ids, select_in
@@ -80,14 +81,9 @@ def year_figures(conn: Connection, council_code: str, year: FinancialYear) -> Ye
     try:
         multipliers: MultiplierTable | None = business_rates_table(year)
     except DomainError:
-        multipliers = None  # refused only if a business rates account needs them
-    return YearFigures(
-        stored.id,
-        year,
-        setting.default_instalment_day,
-        council_tax_year(conn, council_code, year),
-        multipliers,
-    )
+        multipliers = None  # refused by bill_lines only if a business rates account needs them
+    council_tax = CouncilTaxYear(year, stored.council.country, setting.band_d, setting.parishes)
+    return YearFigures(stored.id, year, setting.default_instalment_day, council_tax, multipliers)
 
 
 def check_issue_date(year: FinancialYear, issued: date) -> None:
@@ -102,41 +98,34 @@ def check_issue_date(year: FinancialYear, issued: date) -> None:
 # The situation key: what a bill depends on, as text ------------------------------------------
 
 
-def _circumstance_text(c: Circumstance) -> str:
-    amount = "" if c.amount is None else str(c.amount.pence)
-    return ",".join(
-        (c.kind.value, c.starts_on.isoformat(), _iso(c.ends_on), c.detail or "", amount)
-    )
+def stored_circumstance(
+    kind: str, starts: date, ends: date | None, detail: str | None, amount_pence: int | None
+) -> Circumstance:
+    """A circumstance from its stored columns."""
+    money = None if amount_pence is None else Money(amount_pence)
+    return Circumstance(CircumstanceKind(kind), starts, ends, detail or None, money)
+
+
+def stored_valuation(effective: date, band: str | None, rv_pence: int | None) -> Valuation:
+    """A valuation from its stored columns."""
+    value = None if rv_pence is None else Money(rv_pence)
+    return Valuation(effective, Band(band) if band else None, value)
 
 
 def _circumstance_of(text: str) -> Circumstance:
     kind, starts, ends, detail, amount = text.split(",")
-    return Circumstance(
-        CircumstanceKind(kind),
+    return stored_circumstance(
+        kind,
         date.fromisoformat(starts),
         date.fromisoformat(ends) if ends else None,
-        detail or None,
-        Money(int(amount)) if amount else None,
+        detail,
+        int(amount) if amount else None,
     )
-
-
-def _valuation_text(v: Valuation) -> str:
-    value = "" if v.rateable_value is None else str(v.rateable_value.pence)
-    band = "" if v.band is None else v.band.value
-    return ",".join((v.effective_from.isoformat(), band, value))
 
 
 def _valuation_of(text: str) -> Valuation:
     effective, band, value = text.split(",")
-    return Valuation(
-        date.fromisoformat(effective),
-        Band(band) if band else None,
-        Money(int(value)) if value else None,
-    )
-
-
-def _iso(day: date | None) -> str:
-    return "" if day is None else day.isoformat()
+    return stored_valuation(date.fromisoformat(effective), band, int(value) if value else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,11 +211,6 @@ def bill_year(
     run.already_billed = _count_billed(conn, figures)
     if accounts.height == 0:
         return run
-    if (
-        figures.business_rates is None
-        and accounts.filter(pl.col("kind") == AccountKind.BUSINESS_RATES.value).height
-    ):
-        business_rates_table(year)  # raises, saying which years the data has
     say(f"reading circumstances and valuations of {accounts.height:,} accounts")
     keyed = _with_situation_keys(conn, accounts, figures)
     situations = keyed.unique("key", maintain_order=True)
@@ -466,11 +450,7 @@ def _valuations_in(conn: Connection, figures: YearFigures) -> pl.DataFrame:
 
 def _liability(row: dict[str, Any]) -> Liability:
     """The domain's view of one situation, from a row of the keyed frame."""
-    base = Valuation(
-        date.min,
-        Band(row["band"]) if row["band"] else None,
-        None if row["rv_pence"] is None else Money(row["rv_pence"]),
-    )
+    base = stored_valuation(date.min, row["band"], row["rv_pence"])
     later = [_valuation_of(text) for text in row["valuations"].split(";") if text]
     return Liability(
         kind=AccountKind(row["kind"]),
@@ -510,11 +490,8 @@ def store_plans(
     insert_rows(
         conn,
         t.instalment_plans,
-        ("id", "fingerprint", "total_pence", "instalment_count"),
-        (
-            (plan_id, fp, sum(i.amount.pence for i in plans[fp]), len(plans[fp]))
-            for plan_id, fp in zip(new_ids, new, strict=True)
-        ),
+        ("id", "fingerprint"),
+        zip(new_ids, new, strict=True),
     )
     insert_rows(
         conn,
@@ -572,7 +549,12 @@ def _write_bills(
         pl.lit(None, dtype=pl.Int64).alias("reverses_id"),
         pl.lit(None, dtype=pl.Int64).alias("payment_id"),
     ).rename({"charge_pence": "amount_pence", "posting_id": "id"})
-    insert_rows(conn, t.postings, POSTING_COLUMNS, with_content_hash(postings).iter_rows())
+    insert_rows(
+        conn,
+        t.postings,
+        POSTING_COLUMNS,
+        postings.with_columns(content_hashes(postings)).select(POSTING_COLUMNS).iter_rows(),
+    )
     bills = billing.join(
         charged.select("account_id", "posting_id"), on="account_id", how="left"
     ).with_columns(
@@ -605,18 +587,6 @@ def _write_bills(
             for a, v, d in charged.select("account_id", "version", "charge_pence").iter_rows()
         ],
     )
-
-
-def with_content_hash(postings: pl.DataFrame) -> pl.DataFrame:
-    """Postings as a frame (the columns of POSTING_COLUMNS but the hash) with their hashes."""
-    texts = postings.select(
-        pl.concat_str(
-            [pl.col(name).cast(pl.String).fill_null("") for name in HASHED_FIELDS],
-            separator=HASH_SEPARATOR,
-        )
-    ).to_series()
-    hashes = pl.Series("content_hash", [hash_of_text(text) for text in texts], dtype=pl.String)
-    return postings.with_columns(hashes).select(POSTING_COLUMNS)
 
 
 # One account: its bills, and rebilling after a change -------------------------------------
@@ -713,34 +683,19 @@ def account_facts(conn: Connection, account_id: int) -> AccountFacts:
         .where(t.circumstances.c.account_id == account_id)
         .order_by(t.circumstances.c.starts_on, t.circumstances.c.id)
     ).all()
-    base = Valuation(
-        date.min,
-        Band(row.band) if row.band else None,
-        None if row.rateable_value_pence is None else Money(row.rateable_value_pence),
-    )
     liability = Liability(
         kind=kind,
         liable_from=row.start_date,
         liable_to=row.end_date,
         valuations=(
-            base,
+            stored_valuation(date.min, row.band, row.rateable_value_pence),
             *(
-                Valuation(
-                    v.effective_from,
-                    Band(v.band) if v.band else None,
-                    None if v.rateable_value_pence is None else Money(v.rateable_value_pence),
-                )
+                stored_valuation(v.effective_from, v.band, v.rateable_value_pence)
                 for v in valuations
             ),
         ),
         circumstances=tuple(
-            Circumstance(
-                CircumstanceKind(c.kind),
-                c.starts_on,
-                c.ends_on,
-                c.detail,
-                None if c.amount_pence is None else Money(c.amount_pence),
-            )
+            stored_circumstance(c.kind, c.starts_on, c.ends_on, c.detail, c.amount_pence)
             for c in circumstances
         ),
         parish=row.parish,
@@ -853,43 +808,49 @@ def rebill_account(
         [posting_row(pid, p) for pid, p in zip(posting_ids, postings, strict=True)],
     )
     plan_ids, _ = store_plans(
-        conn,
-        {
-            plan_fingerprint(w.instalments): w.instalments
-            for _, _, w, _ in new_bills
-            if w.instalments
-        },
+        conn, {w.fingerprint: w.instalments for _, _, w, _ in new_bills if w.fingerprint}
     )
-    bill_ids = reserve_ids(conn, t.bills, len(new_bills))
+    made = {
+        year: StoredBill(
+            bill_id,
+            account_id,
+            year,
+            issued_on,
+            worked.charge,
+            worked.lines,
+            worked.instalments,
+            supersedes,
+            reason,
+        )
+        for bill_id, (supersedes, year, worked, _) in zip(
+            reserve_ids(conn, t.bills, len(new_bills)), new_bills, strict=True
+        )
+    }
     insert_rows(
         conn,
         t.bills,
         BILL_COLUMNS,
         [
             (
-                bill_id,
+                bill.id,
                 account_id,
                 year.start_year,
                 issued_on.isoformat(),
-                worked.charge.pence,
-                lines_json(worked.lines),
-                plan_ids[plan_fingerprint(worked.instalments)] if worked.instalments else None,
+                bill.charge.pence,
+                lines_json(bill.lines),
+                plan_ids[worked.fingerprint] if worked.fingerprint else None,
                 None if index is None else posting_ids[index],
-                supersedes,
+                bill.supersedes_id,
                 reason,
             )
-            for bill_id, (supersedes, year, worked, index) in zip(bill_ids, new_bills, strict=True)
+            for bill, (_, year, worked, index) in zip(made.values(), new_bills, strict=True)
         ],
     )
     bump_versions(
         conn,
         [{"a": account_id, "v": facts.version, "d": sum(p.amount.pence for p in postings)}],
     )
-    made = {b.year: b for b in bills_of(conn, account_id) if b.id in set(bill_ids)}
-    return [
-        BillChange(c.year, c.previous, made.get(c.year), c.not_billed) if c.year in made else c
-        for c in changes
-    ]
+    return [BillChange(c.year, c.previous, made.get(c.year), c.not_billed) for c in changes]
 
 
 def _years_to_bill(

@@ -173,11 +173,16 @@ def posting_rows(
         pl.lit(None, dtype=pl.Int64).alias("reverses_id"),
         "payment_id",
     )
-    texts = full.select(
+    return list(full.with_columns(content_hashes(full)).iter_rows())
+
+
+def content_hashes(postings: pl.DataFrame) -> pl.Series:
+    """Each posting's content hash, its text built as columns in ``HASHED_FIELDS`` order (the
+    same text ``Posting.content_hash`` hashes; ``reclaim check`` proves they agree)."""
+    texts = postings.select(
         pl.concat_str(
             [pl.col(name).cast(pl.String).fill_null("") for name in HASHED_FIELDS],
             separator=HASH_SEPARATOR,
         )
     ).to_series()
-    hashes = pl.Series("content_hash", [hash_of_text(text) for text in texts], dtype=pl.String)
-    return list(full.with_columns(hashes).iter_rows())
+    return pl.Series("content_hash", [hash_of_text(text) for text in texts], dtype=pl.String)

@@ -10,9 +10,11 @@ was paid on account meanwhile is already a credit on the account and counts agai
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Connection, select, update
 
+from reclaim.domain.accounts import AccountKind
 from reclaim.domain.errors import DomainError
 from reclaim.domain.liability import Circumstance, CircumstanceKind, Valuation
 from reclaim.services.billing import BillChange, account_facts, rebill_account
@@ -34,13 +36,7 @@ def record_circumstance(
             f"{circumstance.kind.label} does not apply to a {facts.kind.label} account"
         )
     _need_reason(reason)
-    open_already = conn.execute(
-        select(t.circumstances.c.starts_on).where(
-            t.circumstances.c.account_id == account_id,
-            t.circumstances.c.kind == circumstance.kind.value,
-            t.circumstances.c.ends_on.is_(None),
-        )
-    ).first()
+    open_already = _in_force(conn, account_id, circumstance.kind)
     if open_already is not None:
         raise DomainError(
             f"account {facts.reference} already has {circumstance.kind.label} from "
@@ -76,13 +72,7 @@ def end_circumstance(
 ) -> list[BillChange]:
     facts = account_facts(conn, account_id)
     _need_reason(reason)
-    current = conn.execute(
-        select(t.circumstances.c.id, t.circumstances.c.starts_on).where(
-            t.circumstances.c.account_id == account_id,
-            t.circumstances.c.kind == kind.value,
-            t.circumstances.c.ends_on.is_(None),
-        )
-    ).first()
+    current = _in_force(conn, account_id, kind)
     if current is None:
         raise DomainError(f"account {facts.reference} has no {kind.label} in force to end")
     if last_day < current.starts_on:
@@ -116,9 +106,9 @@ def record_valuation(
     ).scalar_one()
     if (valuation.band is None) == (valuation.rateable_value is None):
         raise DomainError("give either a band or a rateable value")
-    if valuation.band is not None and facts.kind.value != "council_tax":
+    if valuation.band is not None and facts.kind is not AccountKind.COUNCIL_TAX:
         raise DomainError(f"a {facts.kind.label} account has a rateable value, not a band")
-    if valuation.rateable_value is not None and facts.kind.value != "business_rates":
+    if valuation.rateable_value is not None and facts.kind is not AccountKind.BUSINESS_RATES:
         raise DomainError(f"a {facts.kind.label} account has a band, not a rateable value")
     if valuation.rateable_value is not None and valuation.rateable_value.is_negative:
         raise DomainError(f"a rateable value cannot be negative ({valuation.rateable_value})")
@@ -197,6 +187,17 @@ def ask_for_instalments(
         reason=f"asked to pay by {count} instalments: {reason}",
         twelve_asked=count == 12 and not facts.twelve,
     )
+
+
+def _in_force(conn: Connection, account_id: int, kind: CircumstanceKind) -> Any:
+    """The account's circumstance of this kind that has no end yet (id and start), if any."""
+    return conn.execute(
+        select(t.circumstances.c.id, t.circumstances.c.starts_on).where(
+            t.circumstances.c.account_id == account_id,
+            t.circumstances.c.kind == kind.value,
+            t.circumstances.c.ends_on.is_(None),
+        )
+    ).first()
 
 
 def _need_reason(reason: str) -> None:

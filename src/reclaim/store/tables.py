@@ -313,8 +313,6 @@ instalment_plans = Table(
     metadata,
     Column("id", Id, primary_key=True),
     Column("fingerprint", String(64), nullable=False, unique=True),
-    Column("total_pence", BigInteger, nullable=False),
-    Column("instalment_count", Integer, nullable=False),
 )
 
 plan_instalments = Table(

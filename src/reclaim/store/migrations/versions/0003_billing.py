@@ -26,8 +26,6 @@ def upgrade() -> None:
         "instalment_plans",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("fingerprint", sa.String(length=64), nullable=False),
-        sa.Column("total_pence", sa.BigInteger(), nullable=False),
-        sa.Column("instalment_count", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_instalment_plans")),
         sa.UniqueConstraint("fingerprint", name=op.f("uq_instalment_plans_fingerprint")),
     )
