@@ -34,6 +34,8 @@ from reclaim.domain.liability import CircumstanceKind
 from reclaim.domain.parties import PartyKind
 from reclaim.domain.payments import PaymentStatus
 from reclaim.domain.properties import Band
+from reclaim.domain.recovery.engine import Action
+from reclaim.domain.recovery.protections import BreathingSpaceKind, HoldKind
 from reclaim.domain.schedules import ScheduleKind
 
 metadata = MetaData(
@@ -117,6 +119,7 @@ parties = Table(
     Column("kind", String(20), nullable=False),
     Column("name", Text, nullable=False),
     Column("date_of_birth", Date),
+    Column("died_on", Date),
     UniqueConstraint("reference", "council_id"),  # also finds a customer by reference alone
     one_of("kind", PartyKind),
 )
@@ -353,5 +356,114 @@ bills = Table(
     ),
 )
 
+# The recovery strategy a council set for a kind of debt from a year: the file's text as it
+# was loaded (so every step can be traced to the rules that took it). The newest row wins.
+council_strategies = Table(
+    "council_strategies",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("council_id", ForeignKey("councils.id"), nullable=False),
+    Column("debt", String(30), nullable=False),
+    Column("from_year", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("file_name", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("set_on", Date, nullable=False),
+    one_of("debt", AccountKind),
+    Index(None, "council_id", "debt", "from_year"),
+)
+
+# Each recovery step taken for an account's financial year, with the reason it was taken.
+recovery_events = Table(
+    "recovery_events",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("account_id", ForeignKey("accounts.id"), nullable=False),
+    Column("financial_year", Integer, nullable=False),
+    Column("event_date", Date, nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("stage", String(40), nullable=False),
+    Column("amount_pence", BigInteger, nullable=False),
+    Column("pay_by", Date),
+    Column("demanded_through", Date),
+    Column("falls_due", Date),
+    Column("hearing_on", Date),
+    Column("costs_pence", BigInteger, nullable=False, server_default="0"),
+    Column("strategy", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    one_of("action", Action),
+    Index(None, "account_id", "financial_year"),
+)
+
+# Letters waiting to be produced: one per step that sends one.
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("account_id", ForeignKey("accounts.id"), nullable=False),
+    Column("event_id", ForeignKey("recovery_events.id"), nullable=False),
+    Column("letter", String(60), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("created_on", Date, nullable=False),
+    one_of("status", ("queued", "produced", "sent", "cancelled")),
+    Index(None, "status"),
+)
+
+# A hold stops every recovery step on an account while it lasts; it always has a review date.
+holds = Table(
+    "holds",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("account_id", ForeignKey("accounts.id"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("placed_on", Date, nullable=False),
+    Column("review_by", Date, nullable=False),
+    Column("until", Date),
+    Column("released_on", Date),
+    Column("released_reason", Text),
+    Column("reviewed_on", Date),
+    one_of("kind", HoldKind),
+    Index(None, "account_id"),
+)
+
+# Debt Respite Scheme moratoria of a person (SI 2020/1311).
+breathing_spaces = Table(
+    "breathing_spaces",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("party_id", ForeignKey("parties.id"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date),  # None while a mental health crisis moratorium runs
+    Column("recorded_on", Date, nullable=False),
+    Column("reason", Text, nullable=False),
+    one_of("kind", BreathingSpaceKind),
+    Index(None, "party_id"),
+)
+
+# A person recorded as vulnerable (seed 004 section 6), with the date to look at it again.
+vulnerabilities = Table(
+    "vulnerabilities",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("party_id", ForeignKey("parties.id"), nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("review_by", Date, nullable=False),
+    Column("recorded_on", Date, nullable=False),
+    Column("ended_on", Date),
+    Column("reason", Text, nullable=False),
+    Index(None, "party_id"),
+)
+
 # Tables whose rows are never changed or deleted once written (enforced by trigger).
-APPEND_ONLY = ("postings", "instalments", "bills", "instalment_plans", "plan_instalments")
+APPEND_ONLY = (
+    "postings",
+    "instalments",
+    "bills",
+    "instalment_plans",
+    "plan_instalments",
+    "recovery_events",
+    "council_strategies",
+)
