@@ -8,6 +8,10 @@ Steps, at each size:
   council tax and business rates account billed, with its lines, charge and instalments.
 * ``post_payments`` — ``reclaim import payments`` of a payment file (default 100,000 lines,
   never more than N) against those accounts: match, allocate, post, record allocations.
+* ``recovery`` — ``reclaim run recovery`` as of 12 June 2026: every billed account's next step
+  decided and recorded with its reason, letters queued.
+* ``arrears_bare`` — the floor for the recovery run: the same tables read and each account's
+  arrears computed in memory, nothing decided or written (the report prints the ratio).
 * ``check`` — ``reclaim check`` over everything.
 
 Later work adds its own steps (the recovery run, letters) to STEPS.
@@ -116,6 +120,32 @@ def _step_post_payments(url: str, work: Path, size: int, payments: int) -> int:
     return outcome.rows
 
 
+def _step_recovery(url: str, _work: Path, _size: int, _payments: int) -> int:
+    from reclaim.services.recovery_run import run_recovery
+    from reclaim.store.database import make_engine
+    from reclaim.store.unit_of_work import UnitOfWork
+
+    engine = make_engine(url)
+    with UnitOfWork(engine) as uow:
+        run = run_recovery(uow.connection, "BENCH", TODAY)
+        uow.commit()
+    engine.dispose()
+    return run.accounts_read
+
+
+def _step_arrears_bare(url: str, _work: Path, _size: int, _payments: int) -> int:
+    """The floor for the recovery run: read the same tables and compute each account's arrears
+    in memory, deciding and writing nothing."""
+    from reclaim.services.recovery_run import bare_arrears
+    from reclaim.store.database import make_engine
+
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        accounts = bare_arrears(conn, "BENCH", TODAY)
+    engine.dispose()
+    return accounts
+
+
 def _step_check(url: str, _work: Path, _size: int, _payments: int) -> int:
     from reclaim.services.checks import run_checks
     from reclaim.store.database import make_engine
@@ -135,6 +165,8 @@ STEPS: dict[str, Callable[[str, Path, int, int], int]] = {
     "import_accounts": _step_import_accounts,
     "bill": _step_bill,
     "post_payments": _step_post_payments,
+    "recovery": _step_recovery,
+    "arrears_bare": _step_arrears_bare,
     "check": _step_check,
 }
 
@@ -144,7 +176,8 @@ def _run_in_child(step: str, url: str, work: Path, size: int, payments: int, que
     import reclaim.imports.accounts
     import reclaim.imports.payments
     import reclaim.services.billing
-    import reclaim.services.checks  # noqa: F401
+    import reclaim.services.checks
+    import reclaim.services.recovery_run  # noqa: F401
 
     started = time.perf_counter()
     try:

@@ -869,3 +869,13 @@ def main() -> None:  # pragma: no cover
 
 
 _: Callable[..., Any] = main
+
+
+def _register_recovery_commands() -> None:
+    from reclaim.cli.recovery_run_commands import run_app, strategy_app
+
+    app.add_typer(run_app, name="run")
+    app.add_typer(strategy_app, name="strategy")
+
+
+_register_recovery_commands()

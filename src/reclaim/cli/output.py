@@ -95,6 +95,24 @@ def statement_json(s: AccountStatement) -> dict[str, Any]:
             "reason": s.schedule.reason,
         },
         "bills": [bill_json(b, superseded) for b in s.bills],
+        "recovery": {
+            "stage": s.recovery.stage,
+            "events": [
+                {
+                    "date": e.on.isoformat(),
+                    "year": str(e.year),
+                    "action": e.action.value,
+                    "stage": e.stage,
+                    "amount": e.amount.to_json(),
+                    "pay_by": None if e.pay_by is None else e.pay_by.isoformat(),
+                    "hearing_on": None if e.hearing_on is None else e.hearing_on.isoformat(),
+                    "costs": e.costs.to_json(),
+                    "strategy": e.strategy,
+                    "reason": e.reason,
+                }
+                for e in s.recovery.events
+            ],
+        },
     }
 
 
@@ -148,6 +166,20 @@ def print_statement(s: AccountStatement) -> None:
         )
     console.print(table)
     print_bills(s.bills)
+    if s.recovery.events:
+        steps = Table(title=f"Recovery (stage: {s.recovery.stage.replace('_', ' ')})")
+        for column in ("date", "year", "action", "stage", "amount", "why"):
+            steps.add_column(column, justify="right" if column == "amount" else "left")
+        for e in s.recovery.events:
+            steps.add_row(
+                e.on.isoformat(),
+                str(e.year),
+                e.action.value.replace("_", " "),
+                e.stage.replace("_", " "),
+                e.amount.format(),
+                e.reason,
+            )
+        console.print(steps)
     if s.schedule is not None:
         sched = Table(title=f"Schedule ({s.schedule.kind.value}): {s.schedule.reason}")
         sched.add_column("due")

@@ -18,7 +18,6 @@ How it goes, and why it is fast:
 
 from __future__ import annotations
 
-import csv
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from reclaim.domain.ledger import PostingKind
 from reclaim.domain.recovery.engine import Action, Case, Decision, Period, Step, steps_due
 from reclaim.domain.schedules import Instalment
 from reclaim.money import Money
+from reclaim.services.recovery_bulk import BULK_SCHEMA, first_notices, money_text
 from reclaim.services.recovery_strategies import ChosenStrategy, strategy_for
 from reclaim.store import tables as t
 from reclaim.store.bulk import insert_rows, is_postgres, reserve_ids
@@ -88,7 +88,12 @@ class RecoveryRun:
     settled_in_bulk: int = 0
     evaluated: int = 0
     steps: list[PlannedStep] = field(default_factory=list)
+    bulk: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=BULK_SCHEMA))
     quiet: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def taken(self) -> int:
+        return self.bulk.height + sum(1 for s in self.steps if s.decision.by_run)
 
     def summary(self) -> Counter[str]:
         """How many of each step: taken by the run, or awaiting the court or a review."""
@@ -99,39 +104,60 @@ class RecoveryRun:
             if not d.by_run:
                 what = f"{d.title} due (reclaim court summons)"
             counts[what] += 1
+        for title, count in self.bulk.group_by("title").len().iter_rows():
+            counts[title] += count
         return counts
 
     def write_csv(self, path: Path) -> None:
-        with path.open("w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
-            writer.writerow(
-                [
-                    "account",
-                    "name",
-                    "year",
-                    "action",
-                    "stage",
-                    "amount",
-                    "pay_by",
-                    "letter",
-                    "reason",
-                ]
-            )
-            for s in self.steps:
-                d = s.decision
-                writer.writerow(
-                    [
-                        s.reference,
-                        s.name,
-                        str(s.year),
-                        d.action.value if d.by_run else f"{d.action.value} (due)",
-                        d.stage,
-                        str(d.amount),
-                        d.pay_by.isoformat() if d.pay_by else "",
-                        d.letter or "",
-                        d.reason,
-                    ]
+        """Every step with its reason: account, name, year, action, stage, amount, pay by,
+        letter, reason."""
+        evaluated = pl.DataFrame(
+            [
+                (
+                    s.reference,
+                    s.name,
+                    str(s.year),
+                    s.decision.action.value if s.decision.by_run else f"{s.decision.action} (due)",
+                    s.decision.stage,
+                    str(s.decision.amount),
+                    s.decision.pay_by,
+                    s.decision.letter or "",
+                    s.decision.reason,
                 )
+                for s in self.steps
+            ],
+            schema=CSV_SCHEMA,
+            orient="row",
+        )
+        bulk = self.bulk.select(
+            pl.col("reference").alias("account"),
+            "name",
+            pl.concat_str(
+                pl.col("financial_year").cast(pl.String),
+                pl.lit("/"),
+                ((pl.col("financial_year") + 1) % 100).cast(pl.String).str.zfill(2),
+            ).alias("year"),
+            "action",
+            "stage",
+            money_text("amount_pence").alias("amount"),
+            "pay_by",
+            "letter",
+            "reason",
+        )
+        pl.concat([bulk, evaluated]).write_csv(path)
+
+
+CSV_SCHEMA = {
+    "account": pl.String,
+    "name": pl.String,
+    "year": pl.String,
+    "action": pl.String,
+    "stage": pl.String,
+    "amount": pl.String,
+    "pay_by": pl.Date,
+    "letter": pl.String,
+    "reason": pl.String,
+}
 
 
 def run_recovery(
@@ -187,15 +213,64 @@ def run_recovery(
         ~pl.col("has_history") & ~pl.col("protected") & (pl.col("paid") >= pl.col("due_before"))
     )
     run.settled_in_bulk = int(frame.select(settled.sum()).item())
-    candidates = frame.filter(~settled)
-    run.evaluated = candidates.height
-    say(f"deciding {candidates.height:,} account-years with arrears or a history")
-    if candidates.height:
-        _decide(conn, run, candidates, plans, paid, events, stored.id, country, as_of)
-    if not dry_run and run.steps:
-        say(f"recording {len(run.steps):,} steps")
+    costs = _costs(conn, stored.id)
+    with_costs = pl.DataFrame(
+        list(costs), schema={"account_id": pl.Int64, "financial_year": pl.Int64}, orient="row"
+    ).with_columns(pl.lit(True).alias("has_costs"))
+    candidates = (
+        frame.filter(~settled)
+        .join(with_costs, on=["account_id", "financial_year"], how="left")
+        .with_columns(pl.col("has_costs").fill_null(False))
+    )
+    plain = ~pl.col("has_history") & ~pl.col("protected") & ~pl.col("has_costs")
+    first_time = candidates.filter(plain)
+    others = candidates.filter(~plain)
+    strategies = {
+        (kind, year): strategy_for(conn, stored.id, country, AccountKind(kind), FinancialYear(year))
+        for kind, year in candidates.select("kind", "financial_year").unique().iter_rows()
+    }
+    say(f"deciding first notices for {first_time.height:,} account-years in arrears")
+    run.bulk = first_notices(
+        _with_ages(conn, first_time, as_of),
+        plans,
+        {key: (chosen.strategy, chosen.label) for key, chosen in strategies.items()},
+        country,
+        as_of,
+    )
+    run.evaluated = others.height
+    say(f"deciding {others.height:,} account-years with a history or a protection")
+    if others.height:
+        _decide(conn, run, others, plans, paid, events, stored.id, country, as_of)
+    if not dry_run and run.taken:
+        say(f"recording {run.taken:,} steps")
         _record(conn, run)
     return run
+
+
+def bare_arrears(conn: Connection, council_code: str, as_of: date) -> int:
+    """Each account-year's arrears on ``as_of`` from the same tables, and nothing more: the
+    benchmark's floor for the run. Returns how many account-years are in arrears."""
+    stored = get_council(conn, council_code)
+    if stored is None:
+        raise DomainError(f"there is no council {council_code}")
+    years = _bills_in_force(conn, stored.id, as_of)
+    plans = _plan_instalments(conn, years.get_column("plan_id").unique().to_list())
+    due = (
+        plans.filter(pl.col("due_date") < as_of)
+        .group_by("plan_id")
+        .agg(pl.col("amount_pence").sum().alias("due_before"))
+    )
+    paid = (
+        _paid(conn, stored.id, as_of)
+        .group_by("account_id", "financial_year")
+        .agg(pl.col("pence").sum().alias("paid"))
+    )
+    arrears = (
+        years.join(due, on="plan_id", how="left")
+        .join(paid, on=["account_id", "financial_year"], how="left")
+        .select(pl.col("due_before").fill_null(0) - pl.col("paid").fill_null(0))
+    )
+    return int((arrears.to_series() > 0).sum())
 
 
 def _decide(
@@ -292,6 +367,45 @@ def _step(row: dict[str, Any]) -> Step:
 
 
 def _record(conn: Connection, run: RecoveryRun) -> None:
+    bulk = run.bulk
+    if bulk.height:
+        event_ids = reserve_ids(conn, t.recovery_events, bulk.height)
+        bulk = bulk.with_columns(pl.Series("event_id", event_ids, dtype=pl.Int64))
+        insert_rows(
+            conn,
+            t.recovery_events,
+            EVENT_COLUMNS,
+            bulk.select(
+                "event_id",
+                "account_id",
+                "financial_year",
+                pl.lit(run.as_of.isoformat()).alias("event_date"),
+                "action",
+                "stage",
+                "amount_pence",
+                pl.col("pay_by").cast(pl.String),
+                pl.col("demanded_through").cast(pl.String),
+                pl.lit(None, dtype=pl.String).alias("falls_due"),
+                pl.lit(None, dtype=pl.String).alias("hearing_on"),
+                pl.lit(0).alias("costs_pence"),
+                "strategy",
+                "reason",
+            ).iter_rows(),
+        )
+        document_ids = reserve_ids(conn, t.documents, bulk.height)
+        insert_rows(
+            conn,
+            t.documents,
+            ("id", "account_id", "event_id", "letter", "status", "created_on"),
+            bulk.select(
+                pl.Series("id", document_ids, dtype=pl.Int64),
+                "account_id",
+                "event_id",
+                "letter",
+                pl.lit("queued").alias("status"),
+                pl.lit(run.as_of.isoformat()).alias("created_on"),
+            ).iter_rows(),
+        )
     taken = [s for s in run.steps if s.decision.by_run]
     ids = reserve_ids(conn, t.recovery_events, len(taken))
     insert_rows(
@@ -550,6 +664,23 @@ def _people(conn: Connection, account_ids: Iterable[int], as_of: date) -> dict[i
         if person != _NOBODY:
             people[account_id] = person
     return people
+
+
+def _with_ages(conn: Connection, cases: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """The cases with ``aged_65_or_over``: any party liable on the account is 65 or over."""
+    born = _frame(
+        conn,
+        "SELECT ap.account_id, MIN(p.date_of_birth) FROM account_parties ap "
+        "JOIN parties p ON p.id = ap.party_id JOIN accounts a ON a.id = ap.account_id "
+        "WHERE p.date_of_birth IS NOT NULL GROUP BY ap.account_id",
+        (),
+        {"account_id": pl.Int64, "oldest": pl.Date},
+    )
+    return cases.join(born, on="account_id", how="left").with_columns(
+        (pl.col("oldest") <= _sixty_five_years_before(as_of))
+        .fill_null(False)
+        .alias("aged_65_or_over")
+    )
 
 
 def _sixty_five_years_before(day: date) -> date:

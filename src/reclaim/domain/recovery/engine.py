@@ -153,6 +153,7 @@ class Position:
     paid_notices: dict[str, Step] = field(default_factory=dict)
     balance_falls_due: date | None = None
     balance_stated: bool = False
+    balance_recorded: bool = False  # a BALANCE_DUE step records the balance now due
     counted_from: date | None = None  # waits count from no earlier than this
     last: Step | None = None
 
@@ -212,6 +213,11 @@ def position_of(case: Case, strategy: Strategy, as_of: date) -> Position:
     ended before ``as_of`` against the payments made by then."""
     pos = Position()
     for step in case.steps:
+        if pos.state is State.NOTICE_OPEN:
+            # A notice followed by a later step was settled before that step was taken:
+            # judge it as of that day, so that every paid notice counts (after_paying, reg
+            # 23(4)) and a balance due can tell an unpaid notice from a late instalment.
+            _judge_open_notice(case, strategy, pos, step.on)
         pos.last = step
         match step.action:
             case Action.NOTICE:
@@ -220,12 +226,16 @@ def position_of(case: Case, strategy: Strategy, as_of: date) -> Position:
                 pos.last_notice = step
                 pos.notices[step.stage] += 1
             case Action.BALANCE_DUE:
-                # Stated when an unpaid notice made it due (reg 23(3)); not when a late
-                # instalment after a paid notice did (reg 23(4)).
-                pos.balance_stated = pos.state is State.NOTICE_OPEN
+                # Stated when an unpaid notice made it due (reg 23(3)): judging it above left
+                # the balance due and stated (or, not yet judged, the notice is still open).
+                # Not stated when a late instalment after a paid notice did (reg 23(4)).
+                pos.balance_stated = pos.state is State.NOTICE_OPEN or (
+                    pos.state is State.BALANCE_DUE and pos.balance_stated
+                )
                 pos.state = State.BALANCE_DUE
                 pos.open_notice = None
                 pos.balance_falls_due = step.falls_due or step.on
+                pos.balance_recorded = True
             case Action.SUMMONS:
                 pos.state = State.SUMMONSED
             case Action.LIABILITY_ORDER:
@@ -275,6 +285,7 @@ def _judge_open_notice(case: Case, strategy: Strategy, pos: Position, as_of: dat
         pos.state = State.BALANCE_DUE
         pos.balance_falls_due = stage.balance_due_after.after(last_day, case.country)
         pos.balance_stated = True
+        pos.balance_recorded = False  # the run records it (dated the day it runs)
         pos.open_notice = None
         return
     pos.state = State.STANDING
@@ -298,11 +309,17 @@ def evaluate(case: Case, strategy: Strategy, as_of: date) -> Outcome:
     """The step due on ``as_of`` for the case, if any, else when one may next fall due."""
     if case.deceased:
         return Outcome(None, quiet="the liable person has died: no recovery steps")
-    if any(hold.covers(as_of) for hold in case.holds):
-        return Outcome(None, quiet="on hold")
+    holds = [hold for hold in case.holds if hold.covers(as_of)]
+    if holds:
+        return Outcome(None, wake=_day_after(holds), quiet="on hold")
     pos = position_of(case, strategy, as_of)
     if _in_breathing_space(case, pos, as_of):
-        return Outcome(None, quiet="in Breathing Space (Debt Respite Scheme): no step, no costs")
+        spaces = [space for space in case.breathing_spaces if space.covers(as_of)]
+        return Outcome(
+            None,
+            wake=_day_after(spaces),
+            quiet="in Breathing Space (Debt Respite Scheme): no step, no costs",
+        )
     match pos.state:
         case State.STANDING:
             return _standing(case, strategy, pos, as_of)
@@ -335,6 +352,14 @@ def steps_due(case: Case, strategy: Strategy, as_of: date, limit: int = 6) -> li
             break
         current = replace(current, steps=(*current.steps, decision.as_step(as_of)))
     return taken
+
+
+def _day_after(periods: list[Period]) -> date | None:
+    """The day after the last of ``periods`` ends; None while one has no end date."""
+    ends = [period.ends_on for period in periods]
+    if any(end is None for end in ends):
+        return None
+    return max(end for end in ends if end is not None) + ONE_DAY
 
 
 def _in_breathing_space(case: Case, pos: Position, as_of: date) -> bool:
@@ -399,6 +424,9 @@ def _standing(case: Case, strategy: Strategy, pos: Position, as_of: date) -> Out
         )
     all_due = case.instalments[-1].due_date < as_of
     condition = Condition.ALL_INSTALMENTS_DUE if all_due else Condition.MISSED_INSTALMENT
+    # The situation changes the day after the last instalment falls due, and with it the
+    # stages that answer it: wake then at the latest.
+    changes = None if all_due else case.instalments[-1].due_date + ONE_DAY
     for stage in strategy.stages:
         if stage.kind is not StageKind.NOTICE or condition not in stage.on:
             continue
@@ -406,9 +434,10 @@ def _standing(case: Case, strategy: Strategy, pos: Position, as_of: date) -> Out
             continue
         due_on = _due_on(case, stage, pos, missed.due_date, as_of)
         if due_on > as_of:
-            return Outcome(None, wake=due_on, quiet=f"{stage.name} due on {due_on}")
+            wake = due_on if changes is None else min(due_on, changes)
+            return Outcome(None, wake=wake, quiet=f"{stage.name} due on {due_on}")
         return Outcome(_notice(case, stage, pos, as_of, missed, condition))
-    return Outcome(None, quiet="no stage of the strategy applies")
+    return Outcome(None, wake=changes, quiet="no stage of the strategy applies")
 
 
 def notice_before(notices: list[Step], missed_on: date) -> bool:
@@ -441,29 +470,27 @@ def _notice(
     paid = case.paid_by(as_of)
     if stage.demands is Demand.BALANCE:
         amount = case.balance_at(as_of)
-        asks = f"the whole unpaid balance of {money(amount)} for {case.year}"
+        asks = balance_asks(money(amount), str(case.year))
         through = None
     else:
         amount = case.due_by(pay_by) - paid
-        asks = f"{money(amount)}: the unpaid instalments and any falling due by {day_text(pay_by)}"
+        asks = arrears_asks(money(amount), day_text(pay_by))
         through = pay_by
     served = ", ".join(f"{n} × {name.replace('_', ' ')}" for name, n in pos.notices.items())
-    history = f" Notices already served this year: {served}." if served else ""
     what = (
-        "every instalment has fallen due and the balance is unpaid"
+        ALL_DUE_WHAT
         if condition is Condition.ALL_INSTALMENTS_DUE
-        else f"the instalment of {missed.amount} due {day_text(missed.due_date)} was not paid"
+        else missed_what(str(missed.amount), day_text(missed.due_date))
     )
-    followed = (
-        f" If not paid, the right to instalments is lost and the balance becomes due"
-        f" {stage.balance_due_after} after that."
-        if stage.if_unpaid is IfUnpaid.BALANCE_DUE
-        else ""
-    )
-    reason = (
-        f"{stage.title}: {what} ({money(paid)} paid towards {case.year} by "
-        f"{day_text(as_of)}). It asks for {asks} within {stage.pay_within}, by "
-        f"{day_text(pay_by)}.{followed}{history} Legal basis: {stage.legal_basis}."
+    reason = notice_reason(
+        stage,
+        what=what,
+        paid=money(paid),
+        year=str(case.year),
+        on=day_text(as_of),
+        asks=asks,
+        pay_by=day_text(pay_by),
+        served=served,
     )
     return Decision(
         Action.NOTICE,
@@ -477,13 +504,46 @@ def _notice(
     )
 
 
+# The wording of a notice's reason, in pieces, so that the batch run (which builds the same
+# text as columns for a million accounts) says exactly what this evaluator says.
+ALL_DUE_WHAT = "every instalment has fallen due and the balance is unpaid"
+
+
+def missed_what(amount: str, due: str) -> str:
+    return f"the instalment of {amount} due {due} was not paid"
+
+
+def arrears_asks(amount: str, pay_by: str) -> str:
+    return f"{amount} (the unpaid instalments and any falling due by {pay_by})"
+
+
+def balance_asks(amount: str, year: str) -> str:
+    return f"the whole unpaid balance of {amount} for {year}"
+
+
+def notice_reason(
+    stage: Stage, *, what: str, paid: str, year: str, on: str, asks: str, pay_by: str, served: str
+) -> str:
+    followed = (
+        f" If not paid, the right to instalments is lost and the balance becomes due"
+        f" {stage.balance_due_after} after that."
+        if stage.if_unpaid is IfUnpaid.BALANCE_DUE
+        else ""
+    )
+    history = f" Notices already served this year: {served}." if served else ""
+    return (
+        f"{stage.title}: {what} ({paid} paid towards {year} by {on}). It asks for {asks}, "
+        f"to be paid within {stage.pay_within}, by {pay_by}.{followed}{history} "
+        f"Legal basis: {stage.legal_basis}."
+    )
+
+
 def _balance_due(case: Case, strategy: Strategy, pos: Position, as_of: date) -> Outcome:
     balance = case.balance_at(as_of)
     if balance <= 0:
         return Outcome(None, quiet="balance paid")
     assert pos.balance_falls_due is not None
-    recorded = pos.last is not None and pos.last.action is Action.BALANCE_DUE
-    if not recorded:
+    if not pos.balance_recorded:
         # An unpaid notice made the balance due: record it (dated today, never backdated).
         notice = next(s for s in reversed(case.steps) if s.action is Action.NOTICE)
         reason = (

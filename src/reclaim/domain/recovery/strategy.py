@@ -221,18 +221,27 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 WELSH_COSTS_CAP = Money.parse("70.00")  # research/statutory-rules.md §1.2: LO costs capped in Wales
 
 
+_COMMENT = re.compile(r"\s+#.*$")
+_TOML_LINE = re.compile(r"at line (\d+)")
+
+
 class _Lines:
     """Where things are in the TOML text, so that problems can name a line."""
 
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
         self.stage_starts = [
-            n for n, line in enumerate(self.lines, 1) if line.strip() == "[[stage]]"
+            n for n, line in enumerate(self.lines, 1) if self._header(line) == "[[stage]]"
         ]
+
+    @staticmethod
+    def _header(line: str) -> str:
+        """A table header without its spaces or comment ("[[stage]]  # notices" is one)."""
+        return _COMMENT.sub("", line.strip()).replace(" ", "")
 
     def section(self, header: str) -> int | None:
         for n, line in enumerate(self.lines, 1):
-            if line.strip() == header:
+            if self._header(line) == header:
                 return n
         return None
 
@@ -260,7 +269,10 @@ def load_strategy(text: str, file: str) -> Strategy:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
+        # Python 3.14 gives the line as lineno; before it, only the message says it.
         line = getattr(error, "lineno", None)
+        if line is None and (found := _TOML_LINE.search(str(error))):
+            line = int(found.group(1))
         raise InputRefused(
             [Problem(f"not valid TOML: {error}", file=file, line=line)],
             f"{file} is not a valid strategy file",
@@ -454,7 +466,9 @@ class _Reader:
         limit = raw.get("limit_per_year")
         if limit is not None and (not isinstance(limit, int) or limit < 1):
             self.problem(
-                "limit_per_year must be 1 or more", self.lines.key("limit_per_year", stage=n)
+                "limit_per_year must be 1 or more",
+                self.lines.key("limit_per_year", stage=n),
+                "limit_per_year",
             )
             limit = None
         eligibility = self.choice(raw, "for", Eligibility, line, stage=n) if "for" in raw else None
@@ -500,57 +514,71 @@ class _Reader:
         )
 
     def check_whole(self, stages: Sequence[Stage], country: Country) -> None:
-        """Rules about the stages together: names, reachability, loops, the country's law."""
-        where = {s.name: self.lines.stage_starts[n] for n, s in enumerate(stages)}
+        """Rules about the stages together: names, reachability, loops, the country's law.
+
+        Each problem names the line of the field at fault in the stage at fault (the second
+        of two stages of one name; the stage whose costs take the total over the cap).
+        """
+
+        def line(n: int, key: str) -> int | None:
+            return self.lines.key(key, stage=n)
+
         seen: set[str] = set()
-        for stage in stages:
+        for n, stage in enumerate(stages):
             if stage.name in seen:
-                self.problem(f"stage {stage.name!r} appears twice", where[stage.name], "name")
+                self.problem(f"stage {stage.name!r} appears twice", line(n, "name"), "name")
             seen.add(stage.name)
         names = {s.name for s in stages}
-        for stage in stages:
+        for n, stage in enumerate(stages):
             if stage.after_paying is None:
                 continue
             if stage.after_paying not in names:
                 self.problem(
                     f"stage {stage.name!r} comes after paying {stage.after_paying!r}, "
                     "which is not a stage of this strategy",
-                    where[stage.name],
+                    line(n, "after_paying"),
                     "after_paying",
                 )
             elif self._loops(stage, {s.name: s for s in stages}):
                 self.problem(
                     f"stage {stage.name!r} can only follow itself (after_paying loops)",
-                    where[stage.name],
+                    line(n, "after_paying"),
                     "after_paying",
                 )
         arising = self._conditions_that_arise(stages)
-        for stage in stages:
+        for n, stage in enumerate(stages):
             if not any(c in arising for c in stage.on):
                 said = ", ".join(c.value for c in stage.on)
                 self.problem(
                     f"stage {stage.name!r} can never be reached: nothing in this strategy "
                     f"leads to {said}",
-                    where[stage.name],
+                    line(n, "on"),
                     "on",
                 )
         if country is Country.WALES:
-            for stage in stages:
+            for n, stage in enumerate(stages):
                 if "committal" in stage.name or "committal" in stage.letter:
+                    key = "name" if "committal" in stage.name else "letter"
                     self.problem(
                         "committal for council tax is abolished in Wales from 1 April 2019 "
                         "(WSI 2019/220)",
-                        where[stage.name],
-                        "name",
+                        line(n, key),
+                        key,
                     )
-            court_costs = sum((s.costs for s in stages if s.kind is StageKind.COURT), Money.zero())
+            court = [(n, s) for n, s in enumerate(stages) if s.kind is StageKind.COURT]
+            court_costs = sum((s.costs for _, s in court), Money.zero())
             if court_costs > WELSH_COSTS_CAP:
-                self.problem(
-                    f"court costs of {court_costs} exceed the £70.00 Wales allows for a "
-                    "liability order, the summons included",
-                    where[stages[-1].name],
-                    "costs",
-                )
+                running = Money.zero()
+                for n, stage in court:  # point at the stage whose costs go over the cap
+                    running += stage.costs
+                    if running > WELSH_COSTS_CAP:
+                        self.problem(
+                            f"court costs of {court_costs} exceed the {WELSH_COSTS_CAP} Wales "
+                            "allows for a liability order, the summons included",
+                            line(n, "costs"),
+                            "costs",
+                        )
+                        break
 
     @staticmethod
     def _loops(stage: Stage, by_name: Mapping[str, Stage]) -> bool:

@@ -1,0 +1,69 @@
+"""The recovery run against a real database: the bundled example council, billed and paid in
+part, run on a date; a second run on the same date changes nothing; a dry run writes nothing;
+the steps show on the account under ``recovery``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from rich.console import Console
+from sqlalchemy import func, select
+
+from reclaim.cli.example import run_example
+from reclaim.services.accounts import account_statement
+from reclaim.services.recovery_run import run_recovery
+from reclaim.store import tables as t
+from reclaim.store.database import make_engine
+from reclaim.store.unit_of_work import UnitOfWork
+
+RUN_ON = date(2026, 6, 20)
+
+
+def _example(tmp_path: Path) -> str:
+    db = tmp_path / "example.db"
+    run_example(db, Console(file=open(tmp_path / "out.txt", "w")))  # noqa: SIM115
+    return f"sqlite:///{db}"
+
+
+def _count(url: str, table: object) -> int:
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
+
+
+def test_a_dry_run_reports_reminders_and_writes_nothing(tmp_path: Path) -> None:
+    url = _example(tmp_path)
+    with UnitOfWork(make_engine(url)) as uow:
+        run = run_recovery(uow.connection, "EXAMPLE", RUN_ON, dry_run=True)
+        uow.commit()
+    assert run.taken > 0
+    assert run.summary()["Reminder"] == run.taken
+    run.write_csv(tmp_path / "dry.csv")
+    lines = (tmp_path / "dry.csv").read_text().splitlines()
+    assert lines[0] == "account,name,year,action,stage,amount,pay_by,letter,reason"
+    assert len(lines) == run.taken + 1
+    assert _count(url, t.recovery_events) == 0
+    assert _count(url, t.documents) == 0
+
+
+def test_the_run_records_each_step_with_its_reason_once(tmp_path: Path) -> None:
+    url = _example(tmp_path)
+    engine = make_engine(url)
+    with UnitOfWork(engine) as uow:
+        first = run_recovery(uow.connection, "EXAMPLE", RUN_ON)
+        uow.commit()
+    events = _count(url, t.recovery_events)
+    assert events == first.taken > 0
+    assert _count(url, t.documents) == events  # every reminder queues its letter
+    with UnitOfWork(engine) as uow:
+        again = run_recovery(uow.connection, "EXAMPLE", RUN_ON)
+        uow.commit()
+    assert again.taken == 0
+    assert _count(url, t.recovery_events) == events
+    with UnitOfWork(engine) as uow:
+        statement = account_statement(uow.connection, "CT-1000003")
+    assert statement.recovery.stage == "reminder"
+    (event,) = statement.recovery.events
+    assert event.on == RUN_ON
+    assert "was not paid" in event.reason and "reg 23(1)" in event.reason
