@@ -29,6 +29,8 @@ from reclaim.domain.liability import CircumstanceKind
 from reclaim.domain.parties import PartyKind
 from reclaim.domain.payments import PaymentStatus
 from reclaim.domain.properties import Band
+from reclaim.domain.recovery.engine import Action
+from reclaim.domain.recovery.protections import BreathingSpaceKind, HoldKind
 from reclaim.domain.schedules import ScheduleKind
 from reclaim.services.checks import finder_for, run_checks
 from reclaim.store.database import MIGRATIONS, head_revision
@@ -244,9 +246,16 @@ ENUM_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
     ("schedules", "kind"): ScheduleKind,
     ("circumstances", "kind"): CircumstanceKind,
     ("valuations", "band"): Band,
+    ("council_strategies", "debt"): AccountKind,
+    ("recovery_events", "action"): Action,
+    ("holds", "kind"): HoldKind,
+    ("breathing_spaces", "kind"): BreathingSpaceKind,
 }
 # Closed sets with no enum of their own.
-PLAIN_SETS = {("imports", "kind"): {"accounts", "payments"}}
+PLAIN_SETS = {
+    ("imports", "kind"): {"accounts", "payments"},
+    ("documents", "status"): {"queued", "produced", "sent", "cancelled"},
+}
 
 _EQUALS = re.compile(r"(\w+) = '([^']*)'")
 

@@ -269,7 +269,13 @@ def test_bills_and_plans_cannot_be_changed_or_deleted(testbury, table, statement
 
 
 def test_every_append_only_table_is_tried_here_or_in_the_ledger_tests() -> None:
-    tried = {table for _, table, _ in TAMPERING} | {table for table, _ in TAMPERING_WITH_BILLS}
+    from tests.integration.test_recovery_run import TAMPERING_WITH_RECOVERY
+
+    tried = (
+        {table for _, table, _ in TAMPERING}
+        | {table for table, _ in TAMPERING_WITH_BILLS}
+        | {table for table, _ in TAMPERING_WITH_RECOVERY}
+    )
     assert tried == set(t.APPEND_ONLY)
 
 

@@ -127,8 +127,11 @@ def test_reclaim_bench_measures_every_step_and_writes_the_figures(tmp_path: Path
         ("import_accounts", 300, 300),
         ("bill", 300, billable),
         ("post_payments", 300, 200),
+        ("recovery", 300, billable),
+        ("arrears_bare", 300, figures["figures"][4]["items"]),
         ("check", 300, 300),
     ]
+    assert 0 < figures["figures"][4]["items"] <= billable  # account-years in arrears
     assert all(f["seconds"] > 0 and f["peak_memory_mib"] > 0 for f in figures["figures"])
     assert figures["machine"]["cores"] >= 1
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from rich.console import Console
-from sqlalchemy import func, select
+from sqlalchemy import exc, func, select, text
 
 from reclaim.cli.example import run_example
 from reclaim.services.accounts import account_statement
 from reclaim.services.recovery_run import run_recovery
+from reclaim.services.recovery_strategies import EXAMPLES, use_strategy
 from reclaim.store import tables as t
 from reclaim.store.database import make_engine
 from reclaim.store.unit_of_work import UnitOfWork
@@ -67,3 +69,29 @@ def test_the_run_records_each_step_with_its_reason_once(tmp_path: Path) -> None:
     (event,) = statement.recovery.events
     assert event.on == RUN_ON
     assert "was not paid" in event.reason and "reg 23(1)" in event.reason
+
+
+# (append-only table, a statement that would change it)
+TAMPERING_WITH_RECOVERY = [
+    ("recovery_events", "UPDATE recovery_events SET reason = 'x'"),
+    ("recovery_events", "DELETE FROM recovery_events"),
+    ("council_strategies", "UPDATE council_strategies SET text = 'x'"),
+    ("council_strategies", "DELETE FROM council_strategies"),
+]
+
+
+@pytest.mark.parametrize(("table", "statement"), TAMPERING_WITH_RECOVERY)
+def test_recovery_events_and_strategies_cannot_be_changed_or_deleted(
+    tmp_path: Path, table: str, statement: str
+) -> None:
+    url = _example(tmp_path)
+    engine = make_engine(url)
+    with UnitOfWork(engine) as uow:
+        run_recovery(uow.connection, "EXAMPLE", RUN_ON)
+        use_strategy(uow.connection, "EXAMPLE", EXAMPLES / "knowsley-council-tax.toml", RUN_ON)
+        uow.commit()
+    before = _count(url, getattr(t, table))
+    assert before
+    with UnitOfWork(engine) as uow, pytest.raises(exc.DBAPIError, match="never changed"):
+        uow.connection.execute(text(statement))
+    assert _count(url, getattr(t, table)) == before
