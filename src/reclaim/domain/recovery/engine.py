@@ -10,7 +10,10 @@ The rules, and why:
 
 * The steps already taken are folded into a **position**: instalments standing, a notice
   waiting to be paid, the year's balance due, a summons out, a liability order granted, or
-  closed (withdrawn after payment).
+  closed (withdrawn after payment). Each notice is judged in turn (as of the next step, or of
+  ``as_of`` for the last), so every notice paid in the year counts (``after_paying``, reg
+  23(4)), and a balance due tells an unpaid notice that stated it from a late instalment that
+  did not (then a final notice states it first, reg 33).
 * An instalment is **missed** once its due date has passed with it unpaid: payments towards
   the year meet instalments oldest first. The wait before a notice counts from the missed
   instalment's due date, from the end of the last notice's pay period, and afresh from the
@@ -24,7 +27,12 @@ The rules, and why:
 * Nothing is taken while a hold is active, for a person who has died, or for a debt in
   Breathing Space (a council tax year qualifies once a notice was served or all its
   instalments fell due — reg 5(4)(k) of SI 2020/1311). A vulnerable person's account is listed
-  for an officer's review instead of any court or enforcement step, when the strategy says so.
+  for an officer's review, once, instead of any court or enforcement step, when the strategy
+  says so.
+* When nothing is due, ``Outcome.wake`` is the first day something may be: the end of a wait
+  or of a notice's pay period, the day after a hold or a Breathing Space ends (none while it
+  has no end date), the day after the last instalment falls due. Only a payment or the court
+  can bring a step sooner, so running on those days gives what running every day gives.
 * Court stages (summons, liability order) are decided here but taken by the court commands,
   which fix a hearing date; a summons paid in full with its costs before the hearing is
   withdrawn (reg 34(5)).
@@ -151,7 +159,8 @@ class Position:
     last_notice: Step | None = None
     notices: Counter[str] = field(default_factory=Counter)
     paid_notices: dict[str, Step] = field(default_factory=dict)
-    balance_falls_due: date | None = None
+    balance_falls_due: date | None = None  # waits before the next stage count from this
+    balance_first_due: date | None = None  # the six-year limit counts from this (reg 34(3))
     balance_stated: bool = False
     balance_recorded: bool = False  # a BALANCE_DUE step records the balance now due
     counted_from: date | None = None  # waits count from no earlier than this
@@ -235,6 +244,7 @@ def position_of(case: Case, strategy: Strategy, as_of: date) -> Position:
                 pos.state = State.BALANCE_DUE
                 pos.open_notice = None
                 pos.balance_falls_due = step.falls_due or step.on
+                pos.balance_first_due = pos.balance_first_due or pos.balance_falls_due
                 pos.balance_recorded = True
             case Action.SUMMONS:
                 pos.state = State.SUMMONSED
@@ -284,6 +294,7 @@ def _judge_open_notice(case: Case, strategy: Strategy, pos: Position, as_of: dat
     if stage is not None and stage.if_unpaid is IfUnpaid.BALANCE_DUE:
         pos.state = State.BALANCE_DUE
         pos.balance_falls_due = stage.balance_due_after.after(last_day, case.country)
+        pos.balance_first_due = pos.balance_first_due or pos.balance_falls_due
         pos.balance_stated = True
         pos.balance_recorded = False  # the run records it (dated the day it runs)
         pos.open_notice = None
@@ -588,13 +599,15 @@ def _court_or_review(
             quiet=f"balance {money(balance)} is below the {stage.minimum_balance} worth a "
             f"{stage.title.lower()}",
         )
-    assert pos.balance_falls_due is not None
+    # Six years beginning with the day the balance first fell due: a final notice stating a
+    # balance already due under reg 23(4) does not start them again.
+    fell_due = pos.balance_first_due or pos.balance_falls_due
+    assert fell_due is not None
     years = strategy.settings.limitation_years
-    limit = _years_after(pos.balance_falls_due, years)
-    if as_of >= limit:
+    if as_of >= _years_after(fell_due, years):
         return Outcome(
             None,
-            quiet=f"out of time: the sum fell due on {day_text(pos.balance_falls_due)}, more "
+            quiet=f"out of time: the sum fell due on {day_text(fell_due)}, more "
             f"than {years} years ago (reg 34(3))",
         )
     if case.vulnerable and strategy.settings.vulnerability is Vulnerability.REVIEW:
@@ -620,7 +633,7 @@ def _court_or_review(
         )
     reason = (
         f"{stage.title}: the balance of {money(balance)} for {case.year} became payable on "
-        f"{day_text(pos.balance_falls_due)} and is unpaid. Costs of {stage.costs} are added "
+        f"{day_text(fell_due)} and is unpaid. Costs of {stage.costs} are added "
         f"when it is issued. Legal basis: {stage.legal_basis}."
     )
     action = Action.SUMMONS if stage.kind is StageKind.COURT else Action.ENFORCEMENT

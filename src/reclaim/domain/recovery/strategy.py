@@ -22,9 +22,11 @@ A strategy is a list of **stages** in the order the council prefers them, and a 
 * Court stages carry ``costs``; a stage may need an officer's ``approval`` (a role).
 
 Every stage names its letter and its legal basis, so each step the engine takes can say what
-it sent and why. ``validate`` refuses a strategy with the file, line and problem: unknown
-stages or conditions, negative waits, stages that can never be reached, loops, a stage with no
-letter, committal in a Welsh strategy.
+it sent and why. ``load_strategy`` refuses a file with every problem in it, each naming the
+file, the line and the field: invalid TOML, unknown sections and keys, unknown stages or
+conditions, negative waits, a notice without ``pay_within``, a stage named twice, stages that
+can never be reached, ``after_paying`` loops, a stage with no letter, and for Wales committal
+(abolished, WSI 2019/220) or court costs over £70.
 
 The format is built to carry the later timetables (sundry debts, overpayments, rent, the
 routes after a liability order): those need new ``on`` words and stage kinds, not a new engine.
@@ -480,7 +482,7 @@ class _Reader:
         ) or IfUnpaid.CONTINUE
         approval = self.choice(raw, "approval", Role, line, stage=n) if "approval" in raw else None
         pay_within = self.wait(raw, "pay_within", n)
-        if kind is StageKind.NOTICE and pay_within is None:
+        if kind is StageKind.NOTICE and "pay_within" not in raw:
             self.problem(
                 f"notice {name!r} needs pay_within: how long the letter gives to pay",
                 line,
