@@ -36,8 +36,10 @@ from reclaim.domain.instalments import (
     COUNCIL_TAX,
     InstalmentRules,
     first_due,
+    instalments_within_small_rule,
+    monthly_dates,
+    months_left_for,
     spread_instalments,
-    statutory_instalments,
 )
 from reclaim.domain.schedules import Instalment
 from reclaim.money import Money
@@ -67,17 +69,23 @@ def first_bill_instalments(charge: Money, terms: BillTerms) -> tuple[Instalment,
     year already over is payable in one sum, 14 days after it is issued."""
     if not charge.is_positive:
         return ()
+    first, count = first_bill_months(terms)
+    count, amounts = instalments_within_small_rule(charge, count, terms.rules)
+    dates = monthly_dates(first, terms.day, count)
+    return tuple(Instalment(d, a) for d, a in zip(dates, amounts, strict=True))
+
+
+def first_bill_months(terms: BillTerms) -> tuple[date, int]:
+    """When a first bill's instalments start and how many there may be, before the
+    small-instalment rule: what every first bill on these terms shares, whatever its charge."""
     if terms.issued > terms.year.end:
-        return (Instalment(_after_notice(terms), charge),)
-    return tuple(
-        statutory_instalments(
-            charge,
-            rules=terms.rules,
-            year=terms.year,
-            issued=terms.issued,
-            day=terms.day,
-            twelve=terms.twelve,
-        )
+        return _after_notice(terms), 1
+    return months_left_for(
+        terms.rules.count(terms.issued, terms.year, twelve=terms.twelve),
+        first=first_due(terms.issued, terms.year, terms.day, terms.rules),
+        year=terms.year,
+        rules=terms.rules,
+        issued=terms.issued,
     )
 
 

@@ -178,15 +178,23 @@ def spread_instalments(
 ) -> list[Instalment]:
     """``charge`` over ``count`` monthly instalments from ``first`` on ``day``: the amounts of
     para 2(5)-(6) after the small-instalment rule, and no instalment after March."""
+    first, count = months_left_for(count, first=first, year=year, rules=rules, issued=issued)
+    count, amounts = instalments_within_small_rule(charge, count, rules)
+    dates = monthly_dates(first, day, count)
+    return [Instalment(d, a) for d, a in zip(dates, amounts, strict=True)]
+
+
+def months_left_for(
+    count: int, *, first: date, year: FinancialYear, rules: InstalmentRules, issued: date
+) -> tuple[date, int]:
+    """When ``count`` monthly instalments from ``first`` start, and how many there may be
+    before the small-instalment rule (which depends on the charge): none after March."""
     months_available = (year.end.year - first.year) * 12 + (year.end.month - first.month) + 1
     if months_available < 1:
         # Too late in the year for the 14 days' notice to fall within it: one instalment,
         # due 14 days after issue.
         first, count = issued + timedelta(days=rules.days_before_first), 1
-    count = max(1, min(count, months_available))
-    count, amounts = instalments_within_small_rule(charge, count, rules)
-    dates = monthly_dates(first, day, count)
-    return [Instalment(d, a) for d, a in zip(dates, amounts, strict=True)]
+    return first, max(1, min(count, months_available))
 
 
 @lru_cache(maxsize=4096)

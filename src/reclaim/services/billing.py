@@ -2,12 +2,12 @@
 
 The annual run (``reclaim bill --council C --year 2026/27 --issue-date D``) bills every
 Council Tax and Business Rates account liable in the year that has no bill for it yet, so a
-second run bills only what the first did not. How it is fast: a million accounts have a few
-thousand distinct situations (band, parish, part of the year, discounts, reliefs, instalment
-day, 10 or 12). The accounts are read into a Polars frame, each is given a key naming its
-situation, and the bill -- lines, charge and instalments -- is worked out by the domain rules
-once per distinct key, then joined back to every account that shares it. Instalment plans are
-values shared by every bill with the same dates and amounts.
+second run bills only what the first did not. The accounts are read into a Polars frame and
+their bills worked out at once by ``bulk_billing`` (the domain's rules once per distinct
+situation, each account's Council Tax Reduction award and instalment amounts as column
+arithmetic proved equal to the rules); then the instalment plans, the charges and the bills
+are written as sets. Instalment plans are values shared by every bill with the same dates and
+amounts.
 
 A rebill (after a band change, a discount or exemption awarded or ended, liability starting or
 ending, 12 instalments asked for) works the year out again for one account; a bill whose
@@ -18,10 +18,9 @@ the missing fact arrives; what was paid on account meanwhile is already its cred
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -32,19 +31,23 @@ from reclaim.domain.accounts import AccountKind
 from reclaim.domain.bills import BillTerms, first_bill_instalments, rebill_instalments, rules_for
 from reclaim.domain.charges import ChargeLine, CouncilTaxYear, MultiplierTable
 from reclaim.domain.errors import DomainError
-from reclaim.domain.ledger import Posting, PostingKind, hash_of_text
-from reclaim.domain.liability import (
-    Circumstance,
-    CircumstanceKind,
-    Liability,
-    NotBillable,
-    Valuation,
-    bill_lines,
-)
-from reclaim.domain.properties import Band
+from reclaim.domain.ledger import Posting, PostingKind
+from reclaim.domain.liability import Liability, NotBillable, bill_lines
 from reclaim.domain.schedules import Instalment
 from reclaim.money import Money
 from reclaim.services.bulk_allocation import content_hashes
+from reclaim.services.bulk_billing import (
+    WorkedBill,
+    YearFigures,
+    circumstance_texts,
+    lines_json,
+    lines_of,
+    stored_circumstance,
+    stored_valuation,
+    valuation_texts,
+    with_situation_keys,
+    work_out_in_bulk,
+)
 from reclaim.services.council_years import get_year
 from reclaim.services.statutory_data import business_rates_table
 from reclaim.store import tables as t
@@ -61,15 +64,6 @@ BILLED_KINDS = (AccountKind.COUNCIL_TAX.value, AccountKind.BUSINESS_RATES.value)
 
 
 # The figures a year is billed with ----------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class YearFigures:
-    council_id: int
-    year: FinancialYear
-    default_day: InstalmentDay
-    council_tax: CouncilTaxYear | None
-    business_rates: MultiplierTable | None
 
 
 def year_figures(conn: Connection, council_code: str, year: FinancialYear) -> YearFigures:
@@ -93,87 +87,6 @@ def check_issue_date(year: FinancialYear, issued: date) -> None:
         raise DomainError(
             f"a bill for {year} cannot be issued before 1 January {year.start_year - 1} ({issued})"
         )
-
-
-# The situation key: what a bill depends on, as text ------------------------------------------
-
-
-def stored_circumstance(
-    kind: str, starts: date, ends: date | None, detail: str | None, amount_pence: int | None
-) -> Circumstance:
-    """A circumstance from its stored columns."""
-    money = None if amount_pence is None else Money(amount_pence)
-    return Circumstance(CircumstanceKind(kind), starts, ends, detail or None, money)
-
-
-def stored_valuation(effective: date, band: str | None, rv_pence: int | None) -> Valuation:
-    """A valuation from its stored columns."""
-    value = None if rv_pence is None else Money(rv_pence)
-    return Valuation(effective, Band(band) if band else None, value)
-
-
-def _circumstance_of(text: str) -> Circumstance:
-    kind, starts, ends, detail, amount = text.split(",")
-    return stored_circumstance(
-        kind,
-        date.fromisoformat(starts),
-        date.fromisoformat(ends) if ends else None,
-        detail,
-        int(amount) if amount else None,
-    )
-
-
-def _valuation_of(text: str) -> Valuation:
-    effective, band, value = text.split(",")
-    return stored_valuation(date.fromisoformat(effective), band, int(value) if value else None)
-
-
-@dataclass(frozen=True, slots=True)
-class WorkedBill:
-    """A bill worked out for one situation: its lines and instalments, or why not."""
-
-    lines: tuple[ChargeLine, ...] = ()
-    instalments: tuple[Instalment, ...] = ()
-    not_billed: str | None = None
-
-    @property
-    def fingerprint(self) -> str | None:
-        return plan_fingerprint(self.instalments) if self.instalments else None
-
-    @property
-    def charge(self) -> Money:
-        return sum((line.amount for line in self.lines), Money.zero())
-
-
-def work_out(liability: Liability, figures: YearFigures, terms: BillTerms) -> WorkedBill:
-    try:
-        lines = bill_lines(
-            liability,
-            figures.year,
-            council_tax=figures.council_tax,
-            business_rates=figures.business_rates,
-        )
-    except NotBillable as why:
-        return WorkedBill(not_billed=str(why))
-    bill = WorkedBill(tuple(lines))
-    return WorkedBill(bill.lines, first_bill_instalments(bill.charge, terms))
-
-
-def lines_json(lines: Sequence[ChargeLine]) -> str:
-    return json.dumps(
-        [{"description": line.description, "amount_pence": line.amount.pence} for line in lines],
-        ensure_ascii=False,
-    )
-
-
-def lines_of(text: str) -> list[ChargeLine]:
-    return [
-        ChargeLine(item["description"], Money(item["amount_pence"])) for item in json.loads(text)
-    ]
-
-
-def plan_fingerprint(instalments: Sequence[Instalment]) -> str:
-    return hash_of_text("|".join(f"{i.due_date.isoformat()}:{i.amount.pence}" for i in instalments))
 
 
 # The annual run ---------------------------------------------------------------------------
@@ -212,47 +125,20 @@ def bill_year(
     if accounts.height == 0:
         return run
     say(f"reading circumstances and valuations of {accounts.height:,} accounts")
-    keyed = _with_situation_keys(conn, accounts, figures)
-    situations = keyed.unique("key", maintain_order=True)
-    run.situations = situations.height
-    say(f"working out {situations.height:,} distinct bills")
-    worked = {
-        key: work_out(_liability(row), figures, _terms(row, figures, issued_on))
-        for key, row in zip(
-            situations.get_column("key"), situations.iter_rows(named=True), strict=True
-        )
-    }
-    fingerprints = [b.fingerprint for b in worked.values()]
-    outcome = pl.DataFrame(
-        {
-            "key": list(worked),
-            "charge_pence": [b.charge.pence for b in worked.values()],
-            "lines": [lines_json(b.lines) for b in worked.values()],
-            "not_billed": [b.not_billed for b in worked.values()],
-            "fingerprint": fingerprints,
-        },
-        schema={
-            "key": pl.String,
-            "charge_pence": pl.Int64,
-            "lines": pl.String,
-            "not_billed": pl.String,
-            "fingerprint": pl.String,
-        },
+    keyed = with_situation_keys(
+        accounts, _circumstances_in(conn, figures), _valuations_in(conn, figures), figures
     )
-    keyed = keyed.join(outcome, on="key", how="left", maintain_order="left")
-    skipped = keyed.filter(pl.col("not_billed").is_not_null())
+    say(f"working out the bills of {keyed.height:,} accounts")
+    worked = work_out_in_bulk(keyed, figures, issued_on)
+    run.situations = worked.situations
+    skipped = worked.bills.filter(pl.col("not_billed").is_not_null())
     for reason, count in skipped.group_by("not_billed").len().iter_rows():
         run.not_billed[reason] = count
-    billing = keyed.filter(pl.col("not_billed").is_null())
+    billing = worked.bills.filter(pl.col("not_billed").is_null())
     if billing.height == 0:
         return run
     say("storing instalment plans")
-    plans = {
-        fingerprint: bill.instalments
-        for bill, fingerprint in zip(worked.values(), fingerprints, strict=True)
-        if fingerprint is not None
-    }
-    plan_ids, run.new_plans = store_plans(conn, plans)
+    plan_ids, run.new_plans = store_plans(conn, worked.plans)
     say(f"writing {billing.height:,} bills with their charges")
     _write_bills(conn, billing, plan_ids, figures, issued_on, today)
     run.billed = billing.height
@@ -323,48 +209,6 @@ def _count_billed(conn: Connection, figures: YearFigures) -> int:
     return int(conn.execute(query).scalar_one())
 
 
-def _with_situation_keys(
-    conn: Connection, accounts: pl.DataFrame, figures: YearFigures
-) -> pl.DataFrame:
-    """Each account with the text of its circumstances and valuations in the year, and a key
-    naming its whole situation. Dates are clipped to the year where that cannot change the bill,
-    so that accounts in the same situation share a key."""
-    year = figures.year
-    circumstances = _circumstances_in(conn, figures)
-    valuations = _valuations_in(conn, figures)
-    start = pl.max_horizontal(pl.col("start_date"), pl.lit(year.start))
-    end = pl.min_horizontal(pl.col("end_date"), pl.lit(year.end))
-    keyed = (
-        accounts.join(circumstances, on="account_id", how="left")
-        .join(valuations, on="property_id", how="left")
-        .with_columns(
-            start.alias("liable_from"),
-            pl.when(pl.col("end_date").is_null()).then(None).otherwise(end).alias("liable_to"),
-            pl.col("instalment_day").fill_null(figures.default_day.value).alias("day"),
-            (pl.col("instalments") == 12).fill_null(False).alias("twelve"),
-            pl.col("circumstances").fill_null(""),
-            pl.col("valuations").fill_null(""),
-        )
-    )
-    parts = [
-        "kind",
-        "band",
-        "rv_pence",
-        "parish",
-        "liable_from",
-        "liable_to",
-        "day",
-        "twelve",
-        "circumstances",
-        "valuations",
-    ]
-    return keyed.with_columns(
-        pl.concat_str(
-            [pl.col(p).cast(pl.String).fill_null("") for p in parts], separator="|"
-        ).alias("key")
-    )
-
-
 def _circumstances_in(conn: Connection, figures: YearFigures) -> pl.DataFrame:
     year = figures.year
     c = t.circumstances
@@ -390,28 +234,7 @@ def _circumstances_in(conn: Connection, figures: YearFigures) -> pl.DataFrame:
         },
         orient="row",
     )
-    # An empty property's free months count from when it fell empty, so its start is kept
-    # (up to a year back, beyond which no free months can remain); others start with the year.
-    earliest = (
-        pl.when(pl.col("kind") == CircumstanceKind.EMPTY.value)
-        .then(pl.lit(year.start - timedelta(days=366)))
-        .otherwise(pl.lit(year.start))
-    )
-    text = pl.concat_str(
-        [
-            pl.col("kind"),
-            pl.max_horizontal("starts_on", earliest).dt.strftime("%Y-%m-%d"),
-            pl.min_horizontal("ends_on", pl.lit(year.end)).dt.strftime("%Y-%m-%d").fill_null(""),
-            pl.col("detail").fill_null(""),
-            pl.col("amount_pence").cast(pl.String).fill_null(""),
-        ],
-        separator=",",
-    )
-    return (
-        frame.with_columns(text.alias("text"))
-        .group_by("account_id", maintain_order=True)
-        .agg(pl.col("text").str.join(";").alias("circumstances"))
-    )
+    return circumstance_texts(frame, year)
 
 
 def _valuations_in(conn: Connection, figures: YearFigures) -> pl.DataFrame:
@@ -433,78 +256,56 @@ def _valuations_in(conn: Connection, figures: YearFigures) -> pl.DataFrame:
         },
         orient="row",
     )
-    text = pl.concat_str(
-        [
-            pl.max_horizontal("effective_from", pl.lit(year.start)).dt.strftime("%Y-%m-%d"),
-            pl.col("band").fill_null(""),
-            pl.col("rv_pence").cast(pl.String).fill_null(""),
-        ],
-        separator=",",
-    )
-    return (
-        frame.with_columns(text.alias("text"))
-        .group_by("property_id", maintain_order=True)
-        .agg(pl.col("text").str.join(";").alias("valuations"))
-    )
+    return valuation_texts(frame, year)
 
 
-def _liability(row: dict[str, Any]) -> Liability:
-    """The domain's view of one situation, from a row of the keyed frame."""
-    base = stored_valuation(date.min, row["band"], row["rv_pence"])
-    later = [_valuation_of(text) for text in row["valuations"].split(";") if text]
-    return Liability(
-        kind=AccountKind(row["kind"]),
-        liable_from=row["liable_from"],
-        liable_to=row["liable_to"],
-        valuations=(base, *later),
-        circumstances=tuple(
-            _circumstance_of(text) for text in row["circumstances"].split(";") if text
-        ),
-        parish=row["parish"] or None,
-    )
-
-
-def _terms(row: dict[str, Any], figures: YearFigures, issued_on: date) -> BillTerms:
-    return BillTerms(
-        figures.year,
-        issued_on,
-        InstalmentDay(row["day"]),
-        rules_for(AccountKind(row["kind"])),
-        twelve=bool(row["twelve"]),
-    )
-
-
-def store_plans(
-    conn: Connection, plans: dict[str, tuple[Instalment, ...]]
-) -> tuple[dict[str, int], int]:
-    """Ids of the plans by fingerprint, adding those not stored yet; and how many were new."""
+def store_plans(conn: Connection, plans: pl.DataFrame) -> tuple[dict[str, int], int]:
+    """Ids of the plans by fingerprint, adding those not stored yet; and how many were new.
+    ``plans`` has a row per instalment: fingerprint, seq, due_date (ISO text), amount_pence."""
+    fingerprints = plans.get_column("fingerprint").unique(maintain_order=True).to_list()
     ids: dict[str, int] = dict(
         select_in(
             conn,
             "SELECT fingerprint, id FROM instalment_plans WHERE fingerprint IN (:values)",
-            list(plans),
+            fingerprints,
         )
     )
-    new = [fingerprint for fingerprint in plans if fingerprint not in ids]
+    new = [fingerprint for fingerprint in fingerprints if fingerprint not in ids]
     new_ids = reserve_ids(conn, t.instalment_plans, len(new))
-    insert_rows(
-        conn,
-        t.instalment_plans,
-        ("id", "fingerprint"),
-        zip(new_ids, new, strict=True),
+    insert_rows(conn, t.instalment_plans, ("id", "fingerprint"), zip(new_ids, new, strict=True))
+    ids.update(zip(new, new_ids, strict=True))
+    new_plans = pl.DataFrame(
+        {"fingerprint": new, "plan_id": new_ids},
+        schema={"fingerprint": pl.String, "plan_id": pl.Int64},
     )
     insert_rows(
         conn,
         t.plan_instalments,
         ("plan_id", "seq", "due_date", "amount_pence"),
-        (
-            (plan_id, seq, i.due_date.isoformat(), i.amount.pence)
-            for plan_id, fp in zip(new_ids, new, strict=True)
-            for seq, i in enumerate(plans[fp], start=1)
-        ),
+        plans.join(new_plans, on="fingerprint")
+        .select("plan_id", "seq", "due_date", "amount_pence")
+        .sort("plan_id", "seq")
+        .iter_rows(),
     )
-    ids.update(zip(new, new_ids, strict=True))
     return ids, len(new)
+
+
+def plan_rows(plans: dict[str, tuple[Instalment, ...]]) -> pl.DataFrame:
+    """Plans by fingerprint as ``store_plans`` takes them."""
+    return pl.DataFrame(
+        [
+            (fingerprint, seq, i.due_date.isoformat(), i.amount.pence)
+            for fingerprint, instalments in plans.items()
+            for seq, i in enumerate(instalments, start=1)
+        ],
+        schema={
+            "fingerprint": pl.String,
+            "seq": pl.Int64,
+            "due_date": pl.String,
+            "amount_pence": pl.Int64,
+        },
+        orient="row",
+    )
 
 
 BILL_COLUMNS = (
@@ -808,7 +609,8 @@ def rebill_account(
         [posting_row(pid, p) for pid, p in zip(posting_ids, postings, strict=True)],
     )
     plan_ids, _ = store_plans(
-        conn, {w.fingerprint: w.instalments for _, _, w, _ in new_bills if w.fingerprint}
+        conn,
+        plan_rows({w.fingerprint: w.instalments for _, _, w, _ in new_bills if w.fingerprint}),
     )
     made = {
         year: StoredBill(
