@@ -30,7 +30,11 @@ from reclaim.domain.parties import PartyKind
 from reclaim.domain.payments import PaymentStatus
 from reclaim.domain.properties import Band
 from reclaim.domain.recovery.engine import Action
-from reclaim.domain.recovery.protections import BreathingSpaceKind, HoldKind
+from reclaim.domain.recovery.protections import (
+    BreathingSpaceKind,
+    HoldKind,
+    VulnerabilityCategory,
+)
 from reclaim.domain.schedules import ScheduleKind
 from reclaim.services.checks import finder_for, run_checks
 from reclaim.store.database import MIGRATIONS, head_revision
@@ -250,6 +254,7 @@ ENUM_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
     ("recovery_events", "action"): Action,
     ("holds", "kind"): HoldKind,
     ("breathing_spaces", "kind"): BreathingSpaceKind,
+    ("vulnerabilities", "category"): VulnerabilityCategory,
 }
 # Closed sets with no enum of their own.
 PLAIN_SETS = {

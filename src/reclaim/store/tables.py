@@ -35,7 +35,11 @@ from reclaim.domain.parties import PartyKind
 from reclaim.domain.payments import PaymentStatus
 from reclaim.domain.properties import Band
 from reclaim.domain.recovery.engine import Action
-from reclaim.domain.recovery.protections import BreathingSpaceKind, HoldKind
+from reclaim.domain.recovery.protections import (
+    BreathingSpaceKind,
+    HoldKind,
+    VulnerabilityCategory,
+)
 from reclaim.domain.schedules import ScheduleKind
 
 metadata = MetaData(
@@ -454,6 +458,7 @@ vulnerabilities = Table(
     Column("recorded_on", Date, nullable=False),
     Column("ended_on", Date),
     Column("reason", Text, nullable=False),
+    one_of("category", VulnerabilityCategory),
     Index(None, "party_id"),
 )
 

@@ -82,6 +82,10 @@ def upgrade() -> None:
         sa.Column("recorded_on", sa.Date(), nullable=False),
         sa.Column("ended_on", sa.Date(), nullable=True),
         sa.Column("reason", sa.Text(), nullable=False),
+        sa.CheckConstraint(
+            "category = 'mental_health' OR category = 'physical_disability' OR category = 'learning_difficulty' OR category = 'serious_illness' OR category = 'elderly' OR category = 'bereavement' OR category = 'language_barrier' OR category = 'domestic_abuse' OR category = 'homelessness' OR category = 'financial_hardship' OR category = 'other'",
+            name=op.f("ck_vulnerabilities_category"),
+        ),
         sa.ForeignKeyConstraint(
             ["party_id"], ["parties.id"], name=op.f("fk_vulnerabilities_party_id_parties")
         ),
