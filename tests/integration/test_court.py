@@ -313,6 +313,15 @@ def test_withdrawn_and_adjourned_hearings(summonsed: Engine, tmp_path: Path) -> 
         awaiting = open_summonses(uow.connection, [2, 3])
     assert list(awaiting) == [3]
     assert awaiting[3][0].hearing_on == date(2026, 5, 22)
+    # The same file again records nothing twice.
+    before = written(summonsed)
+    with pytest.raises(InputRefused) as again:
+        outcomes(summonsed, path)
+    assert [(p.line, p.field) for p in again.value.problems] == [
+        (2, "account"),
+        (3, "new_hearing_date"),
+    ]
+    assert written(summonsed) == before
     # At the adjourned hearing the order may be granted; not before it.
     early = write_csv(tmp_path / "early.csv", OUTCOMES_HEADER, ["CT-3,granted,2026-05-15,"])
     with pytest.raises(InputRefused) as refused:

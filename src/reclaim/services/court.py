@@ -411,6 +411,16 @@ def match_outcomes(
         if line.on < issued:
             problem(line, "date", f"{line.on} is before the summons was issued ({issued})")
             continue
+        if line.outcome is HearingOutcome.ADJOURNED and all(
+            s.hearing_on == line.new_hearing_on for s in awaiting
+        ):
+            problem(
+                line,
+                "new_hearing_date",
+                f"the hearing for {line.account} is already on {line.new_hearing_on} "
+                "(was this file recorded before?)",
+            )
+            continue
         if line.outcome is HearingOutcome.GRANTED:
             if line.on < hearing:
                 problem(
