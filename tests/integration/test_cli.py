@@ -369,6 +369,7 @@ def test_account_show_json_gives_the_whole_account(testbury, engine, tmp_path):
             "reason": "Test invoice: due 2026-05-01",
         },
         "bills": [],
+        "holds": [],
         "recovery": {"stage": "none", "events": []},
     }
 

@@ -872,10 +872,24 @@ _: Callable[..., Any] = main
 
 
 def _register_recovery_commands() -> None:
+    from reclaim.cli.recovery_commands import (
+        breathing_space_app,
+        court_app,
+        hold_app,
+        holds_app,
+        party_app,
+        vulnerability_app,
+    )
     from reclaim.cli.recovery_run_commands import run_app, strategy_app
 
     app.add_typer(run_app, name="run")
     app.add_typer(strategy_app, name="strategy")
+    app.add_typer(hold_app, name="hold")
+    app.add_typer(holds_app, name="holds")
+    app.add_typer(breathing_space_app, name="breathing-space")
+    app.add_typer(vulnerability_app, name="vulnerability")
+    app.add_typer(party_app, name="party")
+    app.add_typer(court_app, name="court")
 
 
 _register_recovery_commands()

@@ -95,6 +95,17 @@ def statement_json(s: AccountStatement) -> dict[str, Any]:
             "reason": s.schedule.reason,
         },
         "bills": [bill_json(b, superseded) for b in s.bills],
+        "holds": [
+            {
+                "kind": h.kind.value,
+                "reason": h.reason,
+                "placed_on": h.placed_on.isoformat(),
+                "review_by": h.review_by.isoformat(),
+                "until": None if h.until is None else h.until.isoformat(),
+                "released_on": None if h.released_on is None else h.released_on.isoformat(),
+            }
+            for h in s.holds
+        ],
         "recovery": {
             "stage": s.recovery.stage,
             "events": [
@@ -166,6 +177,13 @@ def print_statement(s: AccountStatement) -> None:
         )
     console.print(table)
     print_bills(s.bills)
+    for h in s.holds:
+        state = f"released {h.released_on:%d %B %Y}" if h.released_on else "in force"
+        until = f" until {h.until:%d %B %Y}" if h.until else ""
+        console.print(
+            f"  [yellow]hold ({h.kind.value}, {state})[/yellow]: {h.reason} · placed "
+            f"{h.placed_on:%d %B %Y}{until} · review by {h.review_by:%d %B %Y}"
+        )
     if s.recovery.events:
         steps = Table(title=f"Recovery (stage: {s.recovery.stage.replace('_', ' ')})")
         for column in ("date", "year", "action", "stage", "amount", "why"):

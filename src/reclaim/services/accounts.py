@@ -12,6 +12,7 @@ from reclaim.domain.ledger import Posting, balance_by_year
 from reclaim.domain.schedules import Schedule, ScheduleKind
 from reclaim.money import Money
 from reclaim.services.billing import StoredBill, bills_of, current_bills
+from reclaim.services.protections import Hold, holds_of
 from reclaim.services.recovery_history import NO_RECOVERY, RecoveryHistory, recovery_of
 from reclaim.store.repositories import (
     AccountView,
@@ -29,6 +30,7 @@ class AccountStatement:
     schedule: Schedule | None  # the instalments now due: the latest bill's, or an invoice's
     bills: list[StoredBill]  # every bill, oldest first, superseded ones included
     recovery: RecoveryHistory = NO_RECOVERY
+    holds: tuple[Hold, ...] = ()
 
     @property
     def balance_by_year(self) -> dict[FinancialYear, Money]:
@@ -55,6 +57,7 @@ def account_statement(
         _bill_schedule(bills) or current_schedule(conn, account_id),
         bills,
         recovery_of(conn, account_id),
+        tuple(holds_of(conn, account_id)),
     )
 
 

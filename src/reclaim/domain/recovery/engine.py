@@ -659,10 +659,23 @@ def _years_after(day: date, years: int) -> date:
 
 
 def _summonsed(case: Case, pos: Position, as_of: date) -> Outcome:
-    balance = case.balance_at(as_of)
-    if balance > 0:
-        return Outcome(None, quiet="summons issued; awaiting the hearing")
+    """Withdrawn when the sum and costs were paid in full *before* the hearing (reg 34(5));
+    once the hearing date has come, the court's outcome is awaited, whatever is paid."""
     summons = next(s for s in reversed(case.steps) if s.action is Action.SUMMONS)
+    hearing = next(
+        (
+            s.hearing_on
+            for s in reversed(case.steps)
+            if s.action in (Action.SUMMONS, Action.ADJOURNED) and s.hearing_on is not None
+        ),
+        None,
+    )
+    judged = as_of if hearing is None else min(as_of, hearing - ONE_DAY)
+    if case.balance_at(judged) > 0:
+        if hearing is not None and as_of >= hearing:
+            return Outcome(None, quiet="hearing held; awaiting the court's outcome")
+        wake = None if hearing is None else hearing
+        return Outcome(None, wake=wake, quiet="summons issued; awaiting the hearing")
     reason = (
         f"The sum and costs on the summons of {day_text(summons.on)} were paid in full before "
         "the hearing, so the council must accept it and not proceed: the case is withdrawn. "
