@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, exc, select, text
+from sqlalchemy import Engine, exc, inspect, select, text
 
 from reclaim.calendar import FinancialYear, InstalmentDay
 from reclaim.domain.errors import DomainError
@@ -31,6 +31,7 @@ from reclaim.services.liability_changes import (
     record_circumstance,
     record_valuation,
 )
+from reclaim.store import bulk
 from reclaim.store import tables as t
 from reclaim.store.repositories import find_accounts
 from reclaim.store.unit_of_work import UnitOfWork
@@ -214,6 +215,40 @@ def test_running_again_bills_only_what_is_not_yet_billed(testbury, tmp_path):
         date(2027, 3, 1),
     )
     assert_invariants_hold(testbury)
+
+
+def foreign_keys(engine: Engine) -> dict[str, list[object]]:
+    tables = ("bills", "postings", "plan_instalments")
+    return {table: inspect(engine).get_foreign_keys(table) for table in tables}
+
+
+def test_a_large_annual_run_checks_foreign_keys_once_at_the_end_and_keeps_them(
+    testbury, monkeypatch
+):
+    # store.bulk.keys_checked_at_end, as for a million accounts: on PostgreSQL the keys of the
+    # tables written are dropped and added back, which checks every row.
+    monkeypatch.setattr(bulk, "KEYS_AT_END_FROM", 1)
+    before = foreign_keys(testbury)
+    assert run_billing(testbury).billed == 3
+    assert foreign_keys(testbury) == before
+    assert_invariants_hold(testbury)
+
+
+def test_a_row_breaking_a_foreign_key_fails_a_load_with_keys_checked_at_the_end(
+    testbury, monkeypatch
+):
+    monkeypatch.setattr(bulk, "KEYS_AT_END_FROM", 1)
+    before = foreign_keys(testbury)
+    columns = ("plan_id", "seq", "due_date", "amount_pence")
+    with UnitOfWork(testbury) as uow, pytest.raises(exc.IntegrityError):
+        with bulk.keys_checked_at_end(uow.connection, t.plan_instalments, 1):
+            bulk.insert_rows(
+                uow.connection, t.plan_instalments, columns, [(999_999, 1, "2026-04-01", 100)]
+            )
+        uow.commit()
+    assert foreign_keys(testbury) == before
+    with UnitOfWork(testbury) as uow:
+        assert uow.connection.execute(text("SELECT COUNT(*) FROM plan_instalments")).scalar() == 0
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 import polars as pl
 from sqlalchemy import Connection, func, select
@@ -51,7 +50,13 @@ from reclaim.services.bulk_billing import (
 from reclaim.services.council_years import get_year
 from reclaim.services.statutory_data import business_rates_table
 from reclaim.store import tables as t
-from reclaim.store.bulk import driver_sql, insert_rows, is_postgres, reserve_ids, select_in
+from reclaim.store.bulk import (
+    insert_rows,
+    keys_checked_at_end,
+    read_frame,
+    reserve_ids,
+    select_in,
+)
 from reclaim.store.repositories import (
     POSTING_COLUMNS,
     bump_versions,
@@ -162,10 +167,9 @@ LIABLE_COLUMNS = {
 
 
 def _liable_accounts(conn: Connection, figures: YearFigures) -> pl.DataFrame:
-    """The accounts liable in the year with no bill for it yet, read on the driver (a million
-    rows through SQLAlchemy's row objects cost more than the query)."""
+    """The accounts liable in the year with no bill for it yet."""
     year = figures.year
-    statement, values = driver_sql(
+    return read_frame(
         conn,
         """
         SELECT a.id, a.kind, a.start_date, a.end_date, a.instalment_day, a.instalments,
@@ -186,15 +190,8 @@ def _liable_accounts(conn: Connection, figures: YearFigures) -> pl.DataFrame:
             "year_start": year.start.isoformat(),
             "year": year.start_year,
         },
+        LIABLE_COLUMNS,
     )
-    rows = conn.exec_driver_sql(statement, tuple(values)).fetchall()
-    schema: dict[str, Any] = dict(LIABLE_COLUMNS)
-    if not is_postgres(conn):
-        schema |= {"start_date": pl.String, "end_date": pl.String}
-    frame = pl.DataFrame(rows, schema=schema, orient="row")
-    if not is_postgres(conn):  # SQLite hands dates back as ISO text
-        frame = frame.with_columns(pl.col("start_date", "end_date").str.to_date("%Y-%m-%d"))
-    return frame
 
 
 def _count_billed(conn: Connection, figures: YearFigures) -> int:
@@ -211,20 +208,21 @@ def _count_billed(conn: Connection, figures: YearFigures) -> int:
 
 def _circumstances_in(conn: Connection, figures: YearFigures) -> pl.DataFrame:
     year = figures.year
-    c = t.circumstances
-    rows = conn.execute(
-        select(c.c.account_id, c.c.kind, c.c.starts_on, c.c.ends_on, c.c.detail, c.c.amount_pence)
-        .join(t.accounts, t.accounts.c.id == c.c.account_id)
-        .where(
-            t.accounts.c.council_id == figures.council_id,
-            c.c.starts_on <= year.end,
-            c.c.ends_on.is_(None) | (c.c.ends_on >= year.start),
-        )
-        .order_by(c.c.account_id, c.c.kind, c.c.starts_on, c.c.id)
-    ).all()
-    frame = pl.DataFrame(
-        rows,
-        schema={
+    rows = read_frame(
+        conn,
+        """
+        SELECT c.account_id, c.kind, c.starts_on, c.ends_on, c.detail, c.amount_pence
+        FROM circumstances c JOIN accounts a ON a.id = c.account_id
+        WHERE a.council_id = :council AND c.starts_on <= :year_end
+          AND (c.ends_on IS NULL OR c.ends_on >= :year_start)
+        ORDER BY c.account_id, c.kind, c.starts_on, c.id
+        """,
+        {
+            "council": figures.council_id,
+            "year_end": year.end.isoformat(),
+            "year_start": year.start.isoformat(),
+        },
+        {
             "account_id": pl.Int64,
             "kind": pl.String,
             "starts_on": pl.Date,
@@ -232,31 +230,29 @@ def _circumstances_in(conn: Connection, figures: YearFigures) -> pl.DataFrame:
             "detail": pl.String,
             "amount_pence": pl.Int64,
         },
-        orient="row",
     )
-    return circumstance_texts(frame, year)
+    return circumstance_texts(rows, year)
 
 
 def _valuations_in(conn: Connection, figures: YearFigures) -> pl.DataFrame:
     year = figures.year
-    v = t.valuations
-    rows = conn.execute(
-        select(v.c.property_id, v.c.effective_from, v.c.band, v.c.rateable_value_pence)
-        .join(t.properties, t.properties.c.id == v.c.property_id)
-        .where(t.properties.c.council_id == figures.council_id, v.c.effective_from <= year.end)
-        .order_by(v.c.property_id, v.c.effective_from, v.c.id)
-    ).all()
-    frame = pl.DataFrame(
-        rows,
-        schema={
+    rows = read_frame(
+        conn,
+        """
+        SELECT v.property_id, v.effective_from, v.band, v.rateable_value_pence
+        FROM valuations v JOIN properties p ON p.id = v.property_id
+        WHERE p.council_id = :council AND v.effective_from <= :year_end
+        ORDER BY v.property_id, v.effective_from, v.id
+        """,
+        {"council": figures.council_id, "year_end": year.end.isoformat()},
+        {
             "property_id": pl.Int64,
             "effective_from": pl.Date,
             "band": pl.String,
             "rv_pence": pl.Int64,
         },
-        orient="row",
     )
-    return valuation_texts(frame, year)
+    return valuation_texts(rows, year)
 
 
 def store_plans(conn: Connection, plans: pl.DataFrame) -> tuple[dict[str, int], int]:
@@ -278,15 +274,18 @@ def store_plans(conn: Connection, plans: pl.DataFrame) -> tuple[dict[str, int], 
         {"fingerprint": new, "plan_id": new_ids},
         schema={"fingerprint": pl.String, "plan_id": pl.Int64},
     )
-    insert_rows(
-        conn,
-        t.plan_instalments,
-        ("plan_id", "seq", "due_date", "amount_pence"),
+    rows = (
         plans.join(new_plans, on="fingerprint")
         .select("plan_id", "seq", "due_date", "amount_pence")
         .sort("plan_id", "seq")
-        .iter_rows(),
     )
+    with keys_checked_at_end(conn, t.plan_instalments, rows.height):
+        insert_rows(
+            conn,
+            t.plan_instalments,
+            ("plan_id", "seq", "due_date", "amount_pence"),
+            rows.iter_rows(),
+        )
     return ids, len(new)
 
 
@@ -350,37 +349,42 @@ def _write_bills(
         pl.lit(None, dtype=pl.Int64).alias("reverses_id"),
         pl.lit(None, dtype=pl.Int64).alias("payment_id"),
     ).rename({"charge_pence": "amount_pence", "posting_id": "id"})
-    insert_rows(
-        conn,
-        t.postings,
-        POSTING_COLUMNS,
-        postings.with_columns(content_hashes(postings)).select(POSTING_COLUMNS).iter_rows(),
-    )
+    with keys_checked_at_end(conn, t.postings, postings.height):
+        insert_rows(
+            conn,
+            t.postings,
+            POSTING_COLUMNS,
+            postings.with_columns(content_hashes(postings)).select(POSTING_COLUMNS).iter_rows(),
+        )
     bills = billing.join(
-        charged.select("account_id", "posting_id"), on="account_id", how="left"
+        charged.select("account_id", "posting_id"),
+        on="account_id",
+        how="left",
+        maintain_order="left",
     ).with_columns(
         pl.col("fingerprint")
         .replace_strict(plan_ids, default=None, return_dtype=pl.Int64)
         .alias("plan_id")
     )
     bill_ids = reserve_ids(conn, t.bills, bills.height)
-    insert_rows(
-        conn,
-        t.bills,
-        BILL_COLUMNS,
-        bills.select(
-            pl.Series("id", bill_ids, dtype=pl.Int64),
-            "account_id",
-            pl.lit(year.start_year).alias("financial_year"),
-            pl.lit(issued_on.isoformat()).alias("issued_on"),
-            "charge_pence",
-            "lines",
-            "plan_id",
-            "posting_id",
-            pl.lit(None, dtype=pl.Int64).alias("supersedes_id"),
-            pl.lit(f"annual {reason}").alias("reason"),
-        ).iter_rows(),
-    )
+    with keys_checked_at_end(conn, t.bills, bills.height):
+        insert_rows(
+            conn,
+            t.bills,
+            BILL_COLUMNS,
+            bills.select(
+                pl.Series("id", bill_ids, dtype=pl.Int64),
+                "account_id",
+                pl.lit(year.start_year).alias("financial_year"),
+                pl.lit(issued_on.isoformat()).alias("issued_on"),
+                "charge_pence",
+                "lines",
+                "plan_id",
+                "posting_id",
+                pl.lit(None, dtype=pl.Int64).alias("supersedes_id"),
+                pl.lit(f"annual {reason}").alias("reason"),
+            ).iter_rows(),
+        )
     bump_versions(
         conn,
         [

@@ -300,7 +300,7 @@ def _lone_award(row: dict[str, Any]) -> tuple[date, date | None] | None:
 class BulkBills:
     """``bills``: the keyed accounts with charge_pence, lines (JSON), not_billed and fingerprint
     (None when nothing is charged). ``plans``: one row per instalment of each plan the bills
-    use: fingerprint, seq, due_date (ISO text), amount_pence, in fingerprint and seq order."""
+    use: fingerprint, seq, due_date (ISO text), amount_pence."""
 
     bills: pl.DataFrame
     plans: pl.DataFrame
@@ -449,39 +449,33 @@ def _with_instalments(
     charged = bills.filter(pl.col("not_billed").is_null() & (pl.col("charge_pence") > 0))
     shaped = _amounts(charged.join(terms, on=["kind", "day", "twelve"]))
     plan_key = ["terms", "count", "first_pence", "rest_pence"]
-    rows = (
-        shaped.select(plan_key)
-        .unique()
+    distinct = shaped.select(plan_key).unique()
+    due = {
+        number: list(group.sort("seq").get_column("due_date"))
+        for (number,), group in dates.group_by("terms")
+    }
+    fingerprints = [
+        hash_of_text(
+            f"{due[terms][0]}:{first}" + "".join(f"|{day}:{rest}" for day in due[terms][1:count])
+        )
+        for terms, count, first, rest in distinct.iter_rows()
+    ]
+    distinct = distinct.with_columns(pl.Series("fingerprint", fingerprints, dtype=pl.String))
+    plans = (
+        distinct.unique("fingerprint")  # plans on other terms may share dates and amounts
         .join(dates, on="terms")
         .filter(pl.col("seq") <= pl.col("count"))
-        .with_columns(
+        .select(
+            "fingerprint",
+            "seq",
+            "due_date",
             pl.when(pl.col("seq") == 1)
             .then(pl.col("first_pence"))
             .otherwise(pl.col("rest_pence"))
-            .alias("amount_pence")
+            .alias("amount_pence"),
         )
-        .sort([*plan_key, "seq"])
     )
-    texts = rows.group_by(plan_key, maintain_order=True).agg(
-        pl.concat_str([pl.col("due_date"), pl.lit(":"), pl.col("amount_pence").cast(pl.String)])
-        .str.join("|")
-        .alias("text")
-    )
-    fingerprints = texts.select(
-        *plan_key,
-        pl.Series(
-            "fingerprint",
-            [hash_of_text(text) for text in texts.get_column("text")],
-            dtype=pl.String,
-        ),
-    )
-    plans = (
-        rows.join(fingerprints, on=plan_key)
-        .unique(["fingerprint", "seq"])
-        .select("fingerprint", "seq", "due_date", "amount_pence")
-        .sort("fingerprint", "seq")
-    )
-    planned = shaped.join(fingerprints, on=plan_key, how="left").select("account_id", "fingerprint")
+    planned = shaped.join(distinct, on=plan_key, how="left").select("account_id", "fingerprint")
     bills = bills.join(planned, on="account_id", how="left", maintain_order="left")
     return bills, plans
 
