@@ -20,10 +20,12 @@ from reclaim.calendar import Country, FinancialYear, InstalmentDay
 from reclaim.domain.accounts import AccountKind
 from reclaim.domain.bills import BillTerms, rules_for
 from reclaim.domain.charges import CouncilTaxYear
+from reclaim.domain.ledger import posting_hash
 from reclaim.domain.liability import Circumstance, CircumstanceKind, Liability, Valuation
 from reclaim.domain.properties import Band
 from reclaim.domain.schedules import Instalment
 from reclaim.money import Money
+from reclaim.services.bulk_allocation import content_hashes
 from reclaim.services.bulk_billing import (
     YearFigures,
     circumstance_texts,
@@ -319,3 +321,58 @@ def test_a_part_year_award_is_apportioned_day_by_day():
     (bill,) = in_bulk(batch, date(2026, 3, 10))
     assert '"Council Tax Reduction", "amount_pence": -27400}' in str(bill[2])
     assert in_bulk(batch, date(2026, 3, 10)) == one_at_a_time(batch, date(2026, 3, 10))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    postings=st.lists(
+        st.tuples(
+            st.integers(1, 10**12),
+            st.sampled_from(["charge", "payment", "reversal", "adjustment"]),
+            st.integers(-(10**12), 10**12),
+            st.integers(1990, 2100),
+            st.dates(min_value=date(1000, 1, 1)),
+            st.dates(min_value=date(1000, 1, 1)),
+            st.text(),
+            st.none() | st.integers(1, 10**12),
+            st.none() | st.integers(1, 10**12),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_content_hashes_built_as_columns_are_the_domains_posting_hash(postings):
+    # Bill charges are written, and reclaim check proves every posting, with the text built
+    # as columns (bulk_allocation.content_hashes); it must be posting_hash's, to the byte.
+    frame = pl.DataFrame(
+        postings,
+        schema={
+            "account_id": pl.Int64,
+            "kind": pl.String,
+            "amount_pence": pl.Int64,
+            "financial_year": pl.Int64,
+            "effective_date": pl.Date,
+            "posted_on": pl.Date,
+            "reason": pl.String,
+            "reverses_id": pl.Int64,
+            "payment_id": pl.Int64,
+        },
+        orient="row",
+    )
+    expected = [
+        posting_hash(
+            account_id=account,
+            kind=kind,
+            amount_pence=pence,
+            financial_year=year,
+            effective_date=effective,
+            posted_on=posted,
+            reason=reason,
+            reverses_id=reverses,
+            payment_id=payment,
+        )
+        for account, kind, pence, year, effective, posted, reason, reverses, payment in postings
+    ]
+    assert content_hashes(frame).to_list() == expected
+    as_text = frame.with_columns(pl.col("effective_date", "posted_on").dt.strftime("%Y-%m-%d"))
+    assert content_hashes(as_text).to_list() == expected

@@ -2,7 +2,8 @@
 
 Each invariant has one set-based query here that returns its breaches, so a million accounts are
 checked in seconds rather than one at a time. The only check that reads every row into Python
-is the content hash of each posting, streamed in chunks.
+is the content hash of each posting, a chunk of postings at a time, its text built as columns
+(``bulk_allocation.content_hashes``, the text ``Posting.content_hash`` hashes).
 """
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import polars as pl
 from sqlalchemy import Connection, text
 
 from reclaim.calendar import FinancialYear
 from reclaim.domain.invariants import INVARIANTS, Breach, Invariant
-from reclaim.domain.ledger import PostingKind, posting_hash
+from reclaim.domain.ledger import PostingKind
+from reclaim.services.bulk_allocation import content_hashes
+from reclaim.store.bulk import read_frame
 
 Finder = Callable[[Connection], Iterator[Breach]]
 _FINDERS: dict[str, Finder] = {}
@@ -93,39 +97,47 @@ def _balances(conn: Connection) -> Iterator[Breach]:
         )
 
 
+HASH_CHUNK = 200_000  # postings hashed at a time
+_POSTING_CONTENT = {
+    "id": pl.Int64,
+    "account_id": pl.Int64,
+    "kind": pl.String,
+    "amount_pence": pl.Int64,
+    "financial_year": pl.Int64,
+    "effective_date": pl.String,  # ISO text, as the hash has it
+    "posted_on": pl.String,
+    "reason": pl.String,
+    "reverses_id": pl.Int64,
+    "payment_id": pl.Int64,
+    "content_hash": pl.String,
+}
+
+
 @finder("postings_unaltered")
 def _hashes(conn: Connection) -> Iterator[Breach]:
-    result = conn.execute(
-        text(
-            "SELECT p.id, p.account_id, p.kind, p.amount_pence, p.financial_year, "
-            "p.effective_date, p.posted_on, p.reason, p.reverses_id, p.payment_id, "
-            "p.content_hash, a.reference FROM postings p JOIN accounts a ON a.id = p.account_id "
-            "ORDER BY p.id"
-        ).execution_options(yield_per=20_000)  # streamed: on the statement, not the connection
-    )
-    from datetime import date
-
-    def as_date(value: object) -> date:
-        return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-    for row in result:
-        expected = posting_hash(
-            account_id=row[1],
-            kind=row[2],
-            amount_pence=row[3],
-            financial_year=row[4],
-            effective_date=as_date(row[5]),
-            posted_on=as_date(row[6]),
-            reason=row[7],
-            reverses_id=row[8],
-            payment_id=row[9],
+    top = int(conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM postings")).scalar_one())
+    for low in range(0, top, HASH_CHUNK):
+        chunk = read_frame(
+            conn,
+            f"SELECT {', '.join(_POSTING_CONTENT)} FROM postings "  # noqa: S608 - our columns
+            "WHERE id > :low AND id <= :high ORDER BY id",
+            {"low": low, "high": low + HASH_CHUNK},
+            _POSTING_CONTENT,
         )
-        if expected != row[10]:
+        altered = chunk.filter(content_hashes(chunk) != pl.col("content_hash"))
+        for posting_id, account_id in altered.select("id", "account_id").iter_rows():
             yield Breach(
                 "postings_unaltered",
-                f"account {row[11]}",
-                f"posting {row[0]} no longer matches the content it was made with",
+                f"account {_reference(conn, account_id)}",
+                f"posting {posting_id} no longer matches the content it was made with",
             )
+
+
+def _reference(conn: Connection, account_id: int) -> str:
+    found = conn.execute(
+        text("SELECT reference FROM accounts WHERE id = :id"), {"id": account_id}
+    ).scalar_one_or_none()
+    return str(found) if found is not None else f"#{account_id}"
 
 
 @finder("posting_signs")
@@ -295,17 +307,19 @@ def _bills(conn: Connection) -> Iterator[Breach]:
             f"account {reference}",
             f"bill {bill_id} charges {_pounds(charge)} but its lines add up to {_pounds(summed)}",
         )
+    # Each bill in force against what every bill of its account and year posted (a window over
+    # the year's bills, so the bills are read once).
     ledger = """
-        SELECT a.reference, b.financial_year, b.charge_pence, COALESCE(x.posted, 0) FROM bills b
-        JOIN accounts a ON a.id = b.account_id
-        LEFT JOIN (
-            SELECT e.account_id, e.financial_year, SUM(p.amount_pence) AS posted
-            FROM bills e JOIN postings p ON p.id = e.posting_id
-            GROUP BY e.account_id, e.financial_year
-        ) x ON x.account_id = b.account_id AND x.financial_year = b.financial_year
-        WHERE NOT EXISTS (SELECT 1 FROM bills n WHERE n.supersedes_id = b.id)
-          AND COALESCE(x.posted, 0) <> b.charge_pence
-        ORDER BY a.reference, b.financial_year
+        SELECT a.reference, w.financial_year, w.charge_pence, w.posted FROM (
+            SELECT b.id, b.account_id, b.financial_year, b.charge_pence,
+                   SUM(COALESCE(p.amount_pence, 0))
+                       OVER (PARTITION BY b.account_id, b.financial_year) AS posted
+            FROM bills b LEFT JOIN postings p ON p.id = b.posting_id
+        ) w
+        JOIN accounts a ON a.id = w.account_id
+        WHERE w.posted <> w.charge_pence
+          AND NOT EXISTS (SELECT 1 FROM bills n WHERE n.supersedes_id = w.id)
+        ORDER BY a.reference, w.financial_year
     """
     for reference, year, charge, posted in _rows(conn, ledger):
         yield Breach(

@@ -176,9 +176,10 @@ def driver_executemany(conn: Connection, sql: str, rows: Sequence[Sequence[Any]]
 def read_frame(
     conn: Connection, sql: str, params: dict[str, Any], schema: dict[str, Any]
 ) -> pl.DataFrame:
-    """A query's rows as a frame with ``schema`` (its columns in the query's order; dates as
-    ``pl.Date``), read on the driver: a million rows through SQLAlchemy's row objects cost more
-    than the query. PostgreSQL sends them as CSV through COPY, which Polars reads in one go."""
+    """A query's rows as a frame with ``schema`` (its columns in the query's order; a date
+    asked for as ``pl.Date`` is one, as ``pl.String`` ISO text), read on the driver: a million
+    rows through SQLAlchemy's row objects cost more than the query. PostgreSQL sends them as
+    CSV through COPY, which Polars reads in one go."""
     statement, values = driver_sql(conn, sql, params)
     dates = [name for name, kind in schema.items() if kind == pl.Date]
     as_text = {name: pl.String if name in dates else kind for name, kind in schema.items()}
@@ -187,6 +188,7 @@ def read_frame(
     cursor: Any = dbapi.cursor()
     try:
         if is_postgres(conn):
+            cursor.execute("SET LOCAL datestyle TO 'ISO'")  # dates as 2026-04-01 in the CSV
             data = io.BytesIO()
             with cursor.copy(f"COPY ({statement}) TO STDOUT (FORMAT csv)", values) as copy:
                 for block in copy:
