@@ -342,8 +342,8 @@ def test_a_part_year_award_is_apportioned_day_by_day():
     )
 )
 def test_content_hashes_built_as_columns_are_the_domains_posting_hash(postings):
-    # Bill charges are written, and reclaim check proves every posting, with the text built
-    # as columns (bulk_allocation.content_hashes); it must be posting_hash's, to the byte.
+    # Bill charges (like payments) are written with their hash's text built as columns
+    # (bulk_allocation.content_hashes); it must be posting_hash's, to the byte.
     frame = pl.DataFrame(
         postings,
         schema={

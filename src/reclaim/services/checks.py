@@ -1,9 +1,8 @@
 """``reclaim check``: prove every invariant in reclaim.domain.invariants over the database.
 
 Each invariant has one set-based query here that returns its breaches, so a million accounts are
-checked in seconds rather than one at a time. The only check that reads every row into Python
-is the content hash of each posting, a chunk of postings at a time, its text built as columns
-(``bulk_allocation.content_hashes``, the text ``Posting.content_hash`` hashes).
+checked in seconds rather than one at a time. Even each posting's content hash is worked out
+again in the database (on SQLite by the domain's SHA-256, called by the database).
 """
 
 from __future__ import annotations
@@ -11,14 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-import polars as pl
 from sqlalchemy import Connection, text
 
 from reclaim.calendar import FinancialYear
 from reclaim.domain.invariants import INVARIANTS, Breach, Invariant
-from reclaim.domain.ledger import PostingKind
-from reclaim.services.bulk_allocation import content_hashes
-from reclaim.store.bulk import read_frame
+from reclaim.domain.ledger import HASH_SEPARATOR, HASHED_FIELDS, PostingKind, hash_of_text
 
 Finder = Callable[[Connection], Iterator[Breach]]
 _FINDERS: dict[str, Finder] = {}
@@ -97,40 +93,33 @@ def _balances(conn: Connection) -> Iterator[Breach]:
         )
 
 
-HASH_CHUNK = 200_000  # postings hashed at a time
-_POSTING_CONTENT = {
-    "id": pl.Int64,
-    "account_id": pl.Int64,
-    "kind": pl.String,
-    "amount_pence": pl.Int64,
-    "financial_year": pl.Int64,
-    "effective_date": pl.String,  # ISO text, as the hash has it
-    "posted_on": pl.String,
-    "reason": pl.String,
-    "reverses_id": pl.Int64,
-    "payment_id": pl.Int64,
-    "content_hash": pl.String,
-}
+def _content_text(postgres: bool) -> str:
+    """SQL for the text ``Posting.content_hash`` hashes: the fields of ``HASHED_FIELDS`` as
+    text (an empty one for NULL), joined by ``HASH_SEPARATOR``."""
+    separator = f" || {'chr' if postgres else 'char'}({ord(HASH_SEPARATOR)}) || "
+    return separator.join(f"COALESCE(CAST({name} AS TEXT), '')" for name in HASHED_FIELDS)
 
 
 @finder("postings_unaltered")
 def _hashes(conn: Connection) -> Iterator[Breach]:
-    top = int(conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM postings")).scalar_one())
-    for low in range(0, top, HASH_CHUNK):
-        chunk = read_frame(
-            conn,
-            f"SELECT {', '.join(_POSTING_CONTENT)} FROM postings "  # noqa: S608 - our columns
-            "WHERE id > :low AND id <= :high ORDER BY id",
-            {"low": low, "high": low + HASH_CHUNK},
-            _POSTING_CONTENT,
+    """Each posting's hash worked out again in the database, so that only postings that differ
+    come back: PostgreSQL's own sha256; on SQLite the domain's, as a function of the connection."""
+    postgres = conn.dialect.name == "postgresql"
+    if postgres:
+        conn.exec_driver_sql("SET LOCAL datestyle TO 'ISO'")  # a date as text: 2026-04-01
+        hashed = f"encode(sha256(convert_to({_content_text(True)}, 'UTF8')), 'hex')"
+    else:
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None
+        dbapi.create_function("reclaim_sha256", 1, hash_of_text, deterministic=True)
+        hashed = f"reclaim_sha256({_content_text(False)})"
+    sql = f"SELECT id, account_id FROM postings WHERE {hashed} <> content_hash ORDER BY id"  # noqa: S608
+    for posting_id, account_id in _rows(conn, sql):
+        yield Breach(
+            "postings_unaltered",
+            f"account {_reference(conn, int(str(account_id)))}",
+            f"posting {posting_id} no longer matches the content it was made with",
         )
-        altered = chunk.filter(content_hashes(chunk) != pl.col("content_hash"))
-        for posting_id, account_id in altered.select("id", "account_id").iter_rows():
-            yield Breach(
-                "postings_unaltered",
-                f"account {_reference(conn, account_id)}",
-                f"posting {posting_id} no longer matches the content it was made with",
-            )
 
 
 def _reference(conn: Connection, account_id: int) -> str:
