@@ -9,8 +9,8 @@ three parts:
 1. **Situations.** Each account is given a key naming what its lines depend on (kind, band or
    rateable value, parish, liable days, circumstances, later valuations), leaving out the
    instalment terms and an account's one Council Tax Reduction award in the year. ``work_out``'s
-   rules run once per distinct key: a few thousand Council Tax situations in a million
-   accounts.
+   rules run once per distinct key: a few hundred Council Tax situations in a million accounts
+   (Business Rates: about one per rateable value).
 2. **The award.** Where the situation has one period (nothing changes within the liable days)
    and the award is in force in it, and there is no exemption, the award is the last line of
    the bill (``council_tax_charge``): apportioned day by day over the period (to the nearest
