@@ -111,7 +111,8 @@ def business_rates_circumstances(draw: st.DrawFn) -> list[Circumstance]:
 
 
 rateable_values = st.one_of(
-    st.sampled_from([290_000, 1_200_000, 1_350_000, 1_500_000, 5_100_000, 50_000_000]),
+    st.sampled_from([0, 290_000, 1_200_000, 1_350_000, 1_500_000, 5_100_000, 50_000_000]),
+    st.integers(1_100_000, 1_600_000),  # around small business rate relief's taper
     st.integers(0, 60_000_000).map(lambda pence: pence - pence % 100),
     st.integers(0, 60_000_000),
 )
@@ -376,3 +377,45 @@ def test_content_hashes_built_as_columns_are_the_domains_posting_hash(postings):
     assert content_hashes(frame).to_list() == expected
     as_text = frame.with_columns(pl.col("effective_date", "posted_on").dt.strftime("%Y-%m-%d"))
     assert content_hashes(as_text).to_list() == expected
+
+
+def business_rates(value: str, *circumstances: Circumstance, **dates: date) -> Account:
+    liability = Liability(
+        NNDR,
+        dates.get("liable_from", YEAR.start),
+        dates.get("liable_to"),
+        (Valuation(date.min, rateable_value=Money.parse(value)),),
+        circumstances,
+    )
+    return Account(liability, None, False)
+
+
+def relief(kind: CircumstanceKind) -> Circumstance:
+    return Circumstance(kind, YEAR.start)
+
+
+def test_business_rates_worked_out_from_each_value_are_the_rules():
+    sbr, charity, rhl = (
+        relief(K.SMALL_BUSINESS_RELIEF),
+        relief(K.CHARITABLE_RELIEF),
+        relief(K.RETAIL_HOSPITALITY_LEISURE),
+    )
+    batch = [
+        business_rates("0"),
+        business_rates("2899.99", charity),
+        business_rates("12000", sbr),
+        business_rates("12000.01", sbr),
+        business_rates("13500", sbr),
+        business_rates("14999.99", sbr, liable_from=date(2026, 7, 1)),
+        business_rates("15000", sbr),
+        business_rates("13500", sbr, charity),
+        business_rates("50999.99", rhl),
+        business_rates("51000", rhl, charity),
+        business_rates("499999.99"),
+        business_rates("500000", rhl),
+        business_rates("123456.78", liable_to=date(2026, 12, 31)),
+    ]
+    issued = date(2026, 3, 10)
+    worked = work_out_in_bulk(as_stored(batch), FIGURES, issued)
+    assert worked.situations < len(batch)  # values shared no situation before
+    assert in_bulk(batch, issued) == one_at_a_time(batch, issued)

@@ -9,8 +9,10 @@ three parts:
 1. **Situations.** Each account is given a key naming what its lines depend on (kind, band or
    rateable value, parish, liable days, circumstances, later valuations), leaving out the
    instalment terms and an account's one Council Tax Reduction award in the year. ``work_out``'s
-   rules run once per distinct key: a few hundred Council Tax situations in a million accounts
-   (Business Rates: about one per rateable value).
+   rules run once per distinct key: about three hundred situations in a million accounts.
+   A business rates account whose property has one value leaves the value out of its key too:
+   where its bill has one period and no empty-property rule, its lines are worked out from its
+   own value as column arithmetic (``bulk_rates``).
 2. **The award.** Where the situation has one period (nothing changes within the liable days)
    and the award is in force in it, and there is no exemption, the award is the last line of
    the bill (``council_tax_charge``): apportioned day by day over the period (to the nearest
@@ -54,6 +56,7 @@ from reclaim.domain.liability import (
 from reclaim.domain.properties import Band
 from reclaim.domain.schedules import Instalment
 from reclaim.money import Money, Rounding
+from reclaim.services.bulk_rates import with_rates
 
 CTR = CircumstanceKind.COUNCIL_TAX_REDUCTION
 CTR_LINE = "Council Tax Reduction"  # the description council_tax_charge gives the credit
@@ -238,11 +241,21 @@ def with_situation_keys(
             pl.col("valuations").fill_null(""),
         )
     )
-    return keyed.with_columns(
-        pl.concat_str(
-            [pl.col(p).cast(pl.String).fill_null("") for p in SITUATION], separator="|"
-        ).alias("key")
+    # A business rates account whose property has one value: the key leaves the value out
+    # (each account's own is in rv_pence), so that accounts differing only in it share a key.
+    own_value = (
+        (pl.col("kind") == AccountKind.BUSINESS_RATES.value)
+        & (pl.col("valuations") == "")
+        & pl.col("rv_pence").is_not_null()
     )
+    keyed = keyed.with_columns(own_value.alias("own_value"))
+    parts = [
+        pl.when(own_value).then(pl.lit("own")).otherwise(pl.col(p).cast(pl.String).fill_null(""))
+        if p == "rv_pence"
+        else pl.col(p).cast(pl.String).fill_null("")
+        for p in SITUATION
+    ]
+    return keyed.with_columns(pl.concat_str(parts, separator="|").alias("key"))
 
 
 def _circumstance_of(text: str) -> Circumstance | tuple[date, date | None]:
@@ -313,7 +326,11 @@ SITUATION_OUTCOME = {
     "base_pence": pl.Int64,
     "base_lines": pl.String,
     "award_days": pl.Int64,  # the award is credited over this many days (None: no credit)
-    "one_by_one": pl.Boolean,  # an award the situation cannot take as a credit line
+    "one_by_one": pl.Boolean,  # an award or value the situation cannot take in columns
+    "rates_days": pl.Int64,  # business rates worked out from each value over these days
+    "charity": pl.Boolean,
+    "small_business": pl.Boolean,
+    "rhl": pl.Boolean,
 }
 
 
@@ -326,6 +343,8 @@ def work_out_in_bulk(keyed: pl.DataFrame, figures: YearFigures, issued_on: date)
         orient="row",
     )
     bills = keyed.join(outcome, on="key", how="left", maintain_order="left")
+    if figures.business_rates is not None:
+        bills = with_rates(bills, figures.business_rates, figures.year)
     bills = _one_by_one(bills, figures)
     bills = _with_award(bills, figures.year)
     bills, plans = _with_instalments(bills, figures, issued_on)
@@ -335,36 +354,66 @@ def work_out_in_bulk(keyed: pl.DataFrame, figures: YearFigures, issued_on: date)
 def _situation(row: dict[str, Any], figures: YearFigures) -> tuple[Any, ...]:
     """One situation's outcome (the columns of SITUATION_OUTCOME)."""
     key = row["key"]
+    if row["own_value"]:
+        return _rates_situation(row, figures)
     lone = _lone_award(row)
     liability = liability_of(row)
     if lone is not None:
         with_award = liability_of(row, award=1)  # here only its dates matter
         cut = periods(with_award, figures.year)
         if len(cut) != 1:
-            return key, None, None, None, None, True
+            return key, None, None, None, None, True, None, None, None, None
     worked = _lines(liability, figures)
     if worked.not_billed is not None:
-        return key, worked.not_billed, None, None, None, False
+        return key, worked.not_billed, None, None, None, False, None, None, None, None
     days = None
     if lone is not None:
         (period,) = cut
         exempt = with_award.in_force(CircumstanceKind.EXEMPTION, period.start)
         if exempt is None and with_award.in_force(CTR, period.start) is not None:
             days = (period.end - period.start).days + 1
-    return key, None, worked.charge.pence, lines_json(worked.lines), days, False
+    lines = lines_json(worked.lines)
+    return key, None, worked.charge.pence, lines, days, False, None, None, None, None
+
+
+def _rates_situation(row: dict[str, Any], figures: YearFigures) -> tuple[Any, ...]:
+    """A business rates situation without its value: worked out from each account's value in
+    columns (``bulk_rates``) where it has one period and no empty-property rule."""
+    key = row["key"]
+    liability = liability_of(row)  # the first account's value; here only dates and reliefs
+    cut = periods(liability, figures.year)
+    if figures.business_rates is None or len(cut) != 1:
+        return key, None, None, None, None, True, None, None, None, None
+    (period,) = cut
+    if liability.in_force(CircumstanceKind.EMPTY, period.start) is not None:
+        return key, None, None, None, None, True, None, None, None, None
+
+    def has(kind: CircumstanceKind) -> bool:
+        return liability.in_force(kind, period.start) is not None
+
+    days = (period.end - period.start).days + 1
+    return (
+        key,
+        None,
+        None,
+        None,
+        None,
+        False,
+        days,
+        has(CircumstanceKind.CHARITABLE_RELIEF),
+        has(CircumstanceKind.SMALL_BUSINESS_RELIEF),
+        has(CircumstanceKind.RETAIL_HOSPITALITY_LEISURE),
+    )
 
 
 def _one_by_one(bills: pl.DataFrame, figures: YearFigures) -> pl.DataFrame:
-    """Accounts whose award cannot be a credit line on their situation's bill, worked out with
-    their own award."""
+    """Accounts whose award cannot be a credit line on their situation's bill, or whose value
+    cannot be worked out in columns, worked out with their own award and value."""
     alone = bills.filter(pl.col("one_by_one"))
     if alone.height == 0:
         return bills
-    alone = alone.with_columns(
-        pl.concat_str([pl.col("key"), pl.col("ctr_pence").cast(pl.String)], separator="|").alias(
-            "own_key"
-        )
-    )
+    parts = [pl.col(c).cast(pl.String).fill_null("") for c in ("key", "ctr_pence", "rv_pence")]
+    alone = alone.with_columns(pl.concat_str(parts, separator="|").alias("own_key"))
     worked = []
     for row in alone.unique("own_key", maintain_order=True).iter_rows(named=True):
         bill = _lines(liability_of(row, award=row["ctr_pence"]), figures)
