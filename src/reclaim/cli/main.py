@@ -554,7 +554,7 @@ def bill_command(
                 "charged": run.charged.to_json(),
                 "already_billed": run.already_billed,
                 "not_billed": run.not_billed,
-                "distinct_bills": run.situations,
+                "situations": run.situations,
                 "new_instalment_plans": run.new_plans,
             }
         )
