@@ -95,3 +95,42 @@ def test_recovery_events_and_strategies_cannot_be_changed_or_deleted(
     with UnitOfWork(engine) as uow, pytest.raises(exc.DBAPIError, match="never changed"):
         uow.connection.execute(text(statement))
     assert _count(url, getattr(t, table)) == before
+
+
+def test_a_reminder_paid_in_time_stops_there_while_the_others_go_on(tmp_path: Path) -> None:
+    """Several accounts with a history, read together: each is judged on its own payments."""
+    from datetime import UTC, datetime
+
+    from reclaim.imports.payments import import_payments
+
+    url = _example(tmp_path)
+    engine = make_engine(url)
+    with UnitOfWork(engine) as uow:
+        first = run_recovery(uow.connection, "EXAMPLE", RUN_ON)
+        uow.commit()
+    reminded = {s.reference: s for s in first.steps} | {
+        r: None for r in first.bulk.get_column("reference").to_list()
+    }
+    assert {"CT-1000001", "CT-1000002", "CT-1000003"} <= set(reminded)
+    payments = tmp_path / "payments.csv"
+    payments.write_text(
+        "date,reference,amount,channel,external_id\n"
+        "2026-06-22,CT-1000001,222.67,card,CARD-1\n",  # what its reminder asked for
+        encoding="utf-8",
+    )
+    with UnitOfWork(engine) as uow:
+        import_payments(
+            uow.connection, payments, today=date(2026, 6, 22), now=datetime(2026, 6, 22, tzinfo=UTC)
+        )
+        uow.commit()
+    with UnitOfWork(engine) as uow:
+        later = run_recovery(uow.connection, "EXAMPLE", date(2026, 7, 10))
+        uow.commit()
+    taken = {(s.reference, s.decision.action.value) for s in later.steps if s.decision.by_run}
+    assert not any(reference == "CT-1000001" for reference, _ in taken)
+    assert {("CT-1000002", "balance_due"), ("CT-1000003", "balance_due")} <= taken
+    with UnitOfWork(engine) as uow:
+        for step in later.steps:
+            if step.decision.action.value == "balance_due":  # the year's balance, to the penny
+                owed = account_statement(uow.connection, step.reference).balance_by_year[step.year]
+                assert step.decision.amount == owed, step.reference

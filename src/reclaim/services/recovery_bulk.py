@@ -127,10 +127,10 @@ def first_notices(
 ) -> pl.DataFrame:
     """Notices due on ``as_of`` for years with no step yet, nothing protecting them, no costs.
 
-    ``cases``: account_id, financial_year, plan_id, kind, reference, name, paid (pence paid
-    towards the year by ``as_of``), aged_65_or_over. ``plans``: plan_id, seq, due_date,
+    ``cases``: account_id, financial_year, plan_id, kind, paid (pence paid towards the year
+    by ``as_of``), aged_65_or_over. ``plans``: plan_id, seq, due_date,
     amount_pence. ``strategies``: by (kind, financial_year), the strategy and its label.
-    Returns one row per notice with the columns the run records.
+    Returns one row per notice with the columns the run records (``NOTICE_SCHEMA``).
     """
     plan = plans.sort("plan_id", "seq").with_columns(
         pl.col("amount_pence").cum_sum().over("plan_id").alias("cum")
@@ -240,8 +240,6 @@ def _notices(
     return group.select(
         "account_id",
         "financial_year",
-        "reference",
-        "name",
         pl.lit("notice").alias("action"),
         pl.lit(stage.name).alias("stage"),
         pl.lit(stage.title).alias("title"),
@@ -254,11 +252,9 @@ def _notices(
     )
 
 
-BULK_SCHEMA = {
+NOTICE_SCHEMA = {
     "account_id": pl.Int64,
     "financial_year": pl.Int64,
-    "reference": pl.String,
-    "name": pl.String,
     "action": pl.String,
     "stage": pl.String,
     "title": pl.String,
@@ -271,5 +267,9 @@ BULK_SCHEMA = {
 }
 
 
+# The run adds each account's reference and name to the notices it takes.
+BULK_SCHEMA = {"reference": pl.String, "name": pl.String, **NOTICE_SCHEMA}
+
+
 def _empty() -> pl.DataFrame:
-    return pl.DataFrame(schema=BULK_SCHEMA)
+    return pl.DataFrame(schema=NOTICE_SCHEMA)

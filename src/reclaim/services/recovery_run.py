@@ -31,26 +31,18 @@ from sqlalchemy import Connection
 from reclaim.calendar import Country, FinancialYear
 from reclaim.domain.accounts import AccountKind
 from reclaim.domain.errors import DomainError
-from reclaim.domain.ledger import PostingKind
 from reclaim.domain.recovery.engine import Action, Case, Decision, Period, Step, steps_due
+from reclaim.domain.recovery.strategy import Eligibility
 from reclaim.domain.schedules import Instalment
 from reclaim.money import Money
+from reclaim.services import recovery_reading as reading
 from reclaim.services.recovery_bulk import BULK_SCHEMA, first_notices, money_text
 from reclaim.services.recovery_strategies import ChosenStrategy, strategy_for
 from reclaim.store import tables as t
-from reclaim.store.bulk import insert_rows, is_postgres, reserve_ids
+from reclaim.store.bulk import insert_rows, reserve_ids
 from reclaim.store.repositories import get_council
 
 Progress = Callable[[str], None]
-RECOVERED_KINDS = (AccountKind.COUNCIL_TAX, AccountKind.BUSINESS_RATES)
-# Postings that pay towards a year (negative amounts); a refund or reversal puts money back.
-PAYING_KINDS = (
-    PostingKind.PAYMENT,
-    PostingKind.REVERSAL,
-    PostingKind.REFUND,
-    PostingKind.WRITE_OFF,
-    PostingKind.TRANSFER,
-)
 EVENT_COLUMNS = (
     "id",
     "account_id",
@@ -176,62 +168,24 @@ def run_recovery(
     country = stored.council.country
     run = RecoveryRun(council_code, as_of, dry_run)
     say("reading the bills in force")
-    years = _bills_in_force(conn, stored.id, as_of)
-    run.accounts_read = years.height
-    if years.height == 0:
+    run.accounts_read = reading.count_in_force(conn, stored.id, as_of)
+    say(f"finding which of {run.accounts_read:,} account-years are not settled")
+    frame = reading.open_years(conn, stored.id, as_of)
+    run.settled_in_bulk = run.accounts_read - frame.height
+    if frame.height == 0:
         return run
-    say(f"reading instalments and payments of {years.height:,} account-years")
-    plans = _plan_instalments(conn, years.get_column("plan_id").unique().to_list())
-    due = (
-        plans.filter(pl.col("due_date") < as_of)
-        .group_by("plan_id")
-        .agg(pl.col("amount_pence").sum().alias("due_before"))
-    )
-    paid = _paid(conn, stored.id, as_of)
-    events = _events(conn, stored.id)
-    protected = _protected_accounts(conn, stored.id, as_of)
-    paid_totals = paid.group_by("account_id", "financial_year").agg(
-        pl.col("pence").sum().alias("paid")
-    )
-    with_history = (
-        events.select("account_id", "financial_year")
-        .unique()
-        .with_columns(pl.lit(True).alias("has_history"))
-    )
-    frame = (
-        years.join(due, on="plan_id", how="left")
-        .join(paid_totals, on=["account_id", "financial_year"], how="left")
-        .join(with_history, on=["account_id", "financial_year"], how="left")
-        .with_columns(
-            pl.col("due_before").fill_null(0),
-            pl.col("paid").fill_null(0),
-            pl.col("has_history").fill_null(False),
-            pl.col("account_id").is_in(protected).alias("protected"),
-        )
-    )
-    settled = (
-        ~pl.col("has_history") & ~pl.col("protected") & (pl.col("paid") >= pl.col("due_before"))
-    )
-    run.settled_in_bulk = int(frame.select(settled.sum()).item())
-    costs = _costs(conn, stored.id)
-    with_costs = pl.DataFrame(
-        list(costs), schema={"account_id": pl.Int64, "financial_year": pl.Int64}, orient="row"
-    ).with_columns(pl.lit(True).alias("has_costs"))
-    candidates = (
-        frame.filter(~settled)
-        .join(with_costs, on=["account_id", "financial_year"], how="left")
-        .with_columns(pl.col("has_costs").fill_null(False))
-    )
-    plain = ~pl.col("has_history") & ~pl.col("protected") & ~pl.col("has_costs")
-    first_time = candidates.filter(plain)
-    others = candidates.filter(~plain)
+    say(f"reading the instalments of {frame.height:,} account-years")
+    plans = reading.plan_instalments(conn, frame.get_column("plan_id").unique().to_list())
+    plain = (pl.col("has_history") == 0) & (pl.col("protected") == 0) & (pl.col("has_costs") == 0)
+    first_time = frame.filter(plain)
+    others = frame.filter(~plain)
     strategies = {
         (kind, year): strategy_for(conn, stored.id, country, AccountKind(kind), FinancialYear(year))
-        for kind, year in candidates.select("kind", "financial_year").unique().iter_rows()
+        for kind, year in frame.select("kind", "financial_year").unique().iter_rows()
     }
     say(f"deciding first notices for {first_time.height:,} account-years in arrears")
-    run.bulk = first_notices(
-        _with_ages(conn, first_time, as_of),
+    notices = first_notices(
+        _with_ages(conn, first_time, stored.id, as_of, strategies.values()),
         plans,
         {key: (chosen.strategy, chosen.label) for key, chosen in strategies.items()},
         country,
@@ -240,7 +194,9 @@ def run_recovery(
     run.evaluated = others.height
     say(f"deciding {others.height:,} account-years with a history or a protection")
     if others.height:
-        _decide(conn, run, others, plans, paid, events, stored.id, country, as_of)
+        _decide(conn, run, others, plans, strategies, stored.id, country, as_of)
+    say("reading the names of those due a step")
+    run.bulk = _named(conn, notices, stored.id)
     if not dry_run and run.taken:
         say(f"recording {run.taken:,} steps")
         _record(conn, run)
@@ -249,19 +205,20 @@ def run_recovery(
 
 def bare_arrears(conn: Connection, council_code: str, as_of: date) -> int:
     """Each account-year's arrears on ``as_of`` from the same tables, and nothing more: the
-    benchmark's floor for the run. Returns how many account-years are in arrears."""
+    benchmark's floor for the run — every bill in force, its plan and its payments read into
+    memory, the arrears worked out there. Returns how many account-years are in arrears."""
     stored = get_council(conn, council_code)
     if stored is None:
         raise DomainError(f"there is no council {council_code}")
-    years = _bills_in_force(conn, stored.id, as_of)
-    plans = _plan_instalments(conn, years.get_column("plan_id").unique().to_list())
+    years = reading.bills_in_force(conn, stored.id, as_of)
+    plans = reading.plan_instalments(conn, years.get_column("plan_id").unique().to_list())
     due = (
         plans.filter(pl.col("due_date") < as_of)
         .group_by("plan_id")
         .agg(pl.col("amount_pence").sum().alias("due_before"))
     )
     paid = (
-        _paid(conn, stored.id, as_of)
+        reading.payments_by_day(conn, years.get_column("account_id").to_list(), stored.id, as_of)
         .group_by("account_id", "financial_year")
         .agg(pl.col("pence").sum().alias("paid"))
     )
@@ -278,13 +235,13 @@ def _decide(
     run: RecoveryRun,
     candidates: pl.DataFrame,
     plans: pl.DataFrame,
-    paid: pl.DataFrame,
-    events: pl.DataFrame,
+    strategies: dict[tuple[str, int], ChosenStrategy],
     council_id: int,
     country: Country,
     as_of: date,
 ) -> None:
-    ids = set(candidates.get_column("account_id").to_list())
+    """Each candidate year as a ``Case`` for the engine: what it decides is the step."""
+    ids = candidates.get_column("account_id").unique().to_list()
     keys = set(
         zip(
             candidates.get_column("account_id").to_list(),
@@ -304,30 +261,23 @@ def _decide(
             )
         )
     paid_of: dict[tuple[int, int], list[tuple[date, int]]] = defaultdict(list)
-    for a, y, d, p in paid.filter(pl.col("account_id").is_in(ids)).iter_rows():
+    for a, y, d, p in reading.payments_by_day(conn, ids, council_id, as_of).iter_rows():
         if (a, y) in keys:
             paid_of[(a, y)].append((d, p))
     steps_of: dict[tuple[int, int], list[Step]] = defaultdict(list)
-    costs_of: dict[tuple[int, int], int] = defaultdict(int)
-    for row in events.filter(pl.col("account_id").is_in(ids)).iter_rows(named=True):
-        key = (row["account_id"], row["financial_year"])
-        steps_of[key].append(_step(row))
-    for (a, y), pence in _costs(conn, council_id).items():
-        if (a, y) in keys:
-            costs_of[(a, y)] = pence
+    for row in reading.steps_taken(conn, ids, council_id).iter_rows(named=True):
+        steps_of[(row["account_id"], row["financial_year"])].append(_step(row))
+    costs_of = {(a, y): int(p) for a, y, p in reading.costs(conn, ids, council_id).iter_rows()}
     people = _people(conn, ids, as_of)
-    strategies: dict[tuple[str, int], ChosenStrategy] = {}
-    for row in candidates.iter_rows(named=True):
-        account_id, start_year = row["account_id"], row["financial_year"]
-        kind = AccountKind(row["kind"])
-        chosen = strategies.get((kind.value, start_year))
-        if chosen is None:
-            chosen = strategy_for(conn, council_id, country, kind, FinancialYear(start_year))
-            strategies[(kind.value, start_year)] = chosen
+    decided: list[tuple[int, FinancialYear, Decision, str]] = []
+    for account_id, start_year, plan_id, kind in candidates.select(
+        "account_id", "financial_year", "plan_id", "kind"
+    ).iter_rows():
+        chosen = strategies[(kind, start_year)]
         who = people.get(account_id, _NOBODY)
         case = Case(
             year=FinancialYear(start_year),
-            instalments=plan_of[row["plan_id"]],
+            instalments=plan_of[plan_id],
             paid=tuple(sorted(paid_of.get((account_id, start_year), ()))),
             costs_pence=costs_of.get((account_id, start_year), 0),
             steps=tuple(steps_of.get((account_id, start_year), ())),
@@ -339,16 +289,20 @@ def _decide(
             breathing_spaces=who.breathing_spaces,
         )
         for decision in steps_due(case, chosen.strategy, as_of):
-            run.steps.append(
-                PlannedStep(
-                    account_id,
-                    row["reference"],
-                    row["name"] or "",
-                    case.year,
-                    decision,
-                    chosen.label,
-                )
-            )
+            decided.append((account_id, case.year, decision, chosen.label))
+    named = {
+        a: (r, n or "")
+        for a, r, n in reading.names(conn, [d[0] for d in decided], council_id).iter_rows()
+    }
+    for account_id, year, decision, label in decided:
+        reference, name = named[account_id]
+        run.steps.append(PlannedStep(account_id, reference, name, year, decision, label))
+
+
+def _named(conn: Connection, notices: pl.DataFrame, council_id: int) -> pl.DataFrame:
+    """The bulk notices with each account's reference and name, in the run's columns."""
+    who = reading.names(conn, notices.get_column("account_id").to_list(), council_id)
+    return notices.join(who, on="account_id", how="left").select(BULK_SCHEMA.keys())
 
 
 def _step(row: dict[str, Any]) -> Step:
@@ -362,7 +316,6 @@ def _step(row: dict[str, Any]) -> Step:
         falls_due=row["falls_due"],
         hearing_on=row["hearing_on"],
         costs=Money(row["costs_pence"]),
-        reason=row["reason"],
     )
 
 
@@ -460,140 +413,6 @@ def event_row(
     )
 
 
-# ---- reading, set-based ----------------------------------------------------------------
-
-
-def _frame(
-    conn: Connection, sql: str, params: tuple[Any, ...], schema: dict[str, Any]
-) -> pl.DataFrame:
-    sql_text = sql.replace("?", "%s") if is_postgres(conn) else sql
-    rows = conn.exec_driver_sql(sql_text, params).fetchall()
-    dates = [k for k, v in schema.items() if v == pl.Date]
-    read_schema = dict(schema)
-    if not is_postgres(conn):
-        read_schema |= {k: pl.String for k in dates}
-    frame = pl.DataFrame(rows, schema=read_schema, orient="row")
-    if not is_postgres(conn) and dates:
-        frame = frame.with_columns(pl.col(dates).str.to_date("%Y-%m-%d"))
-    return frame
-
-
-def _bills_in_force(conn: Connection, council_id: int, as_of: date) -> pl.DataFrame:
-    kinds = ", ".join(f"'{k.value}'" for k in RECOVERED_KINDS)
-    return _frame(
-        conn,
-        f"""
-        SELECT b.account_id, b.financial_year, b.plan_id, a.kind, a.reference,
-               (SELECT p.name FROM account_parties ap JOIN parties p ON p.id = ap.party_id
-                WHERE ap.account_id = a.id ORDER BY p.id LIMIT 1)
-        FROM bills b JOIN accounts a ON a.id = b.account_id
-        WHERE a.council_id = ? AND a.kind IN ({kinds}) AND b.plan_id IS NOT NULL
-          AND b.financial_year <= ?
-          AND NOT EXISTS (SELECT 1 FROM bills s WHERE s.supersedes_id = b.id)
-        ORDER BY b.account_id, b.financial_year
-        """,  # noqa: S608 - the kinds are our own enum values
-        (council_id, FinancialYear.containing(as_of).start_year),
-        {
-            "account_id": pl.Int64,
-            "financial_year": pl.Int64,
-            "plan_id": pl.Int64,
-            "kind": pl.String,
-            "reference": pl.String,
-            "name": pl.String,
-        },
-    )
-
-
-def _plan_instalments(conn: Connection, plan_ids: list[int]) -> pl.DataFrame:
-    frame = _frame(
-        conn,
-        "SELECT plan_id, seq, due_date, amount_pence FROM plan_instalments",
-        (),
-        {"plan_id": pl.Int64, "seq": pl.Int64, "due_date": pl.Date, "amount_pence": pl.Int64},
-    )
-    return frame.filter(pl.col("plan_id").is_in(plan_ids)).sort("plan_id", "seq")
-
-
-def _paid(conn: Connection, council_id: int, as_of: date) -> pl.DataFrame:
-    kinds = ", ".join(f"'{k.value}'" for k in PAYING_KINDS)
-    return _frame(
-        conn,
-        f"""
-        SELECT p.account_id, p.financial_year, p.effective_date, -SUM(p.amount_pence)
-        FROM postings p JOIN accounts a ON a.id = p.account_id
-        WHERE a.council_id = ? AND p.kind IN ({kinds}) AND p.effective_date <= ?
-        GROUP BY p.account_id, p.financial_year, p.effective_date
-        """,  # noqa: S608
-        (council_id, as_of.isoformat()),
-        {
-            "account_id": pl.Int64,
-            "financial_year": pl.Int64,
-            "effective_date": pl.Date,
-            "pence": pl.Int64,
-        },
-    )
-
-
-def _costs(conn: Connection, council_id: int) -> dict[tuple[int, int], int]:
-    frame = _frame(
-        conn,
-        "SELECT p.account_id, p.financial_year, SUM(p.amount_pence) FROM postings p "
-        "JOIN accounts a ON a.id = p.account_id WHERE a.council_id = ? AND p.kind = 'costs' "
-        "GROUP BY p.account_id, p.financial_year",
-        (council_id,),
-        {"account_id": pl.Int64, "financial_year": pl.Int64, "pence": pl.Int64},
-    )
-    return {(a, y): int(p) for a, y, p in frame.iter_rows()}
-
-
-def _events(conn: Connection, council_id: int) -> pl.DataFrame:
-    return _frame(
-        conn,
-        """
-        SELECT e.account_id, e.financial_year, e.event_date, e.action, e.stage, e.amount_pence,
-               e.pay_by, e.demanded_through, e.falls_due, e.hearing_on, e.costs_pence, e.reason
-        FROM recovery_events e JOIN accounts a ON a.id = e.account_id
-        WHERE a.council_id = ?
-        ORDER BY e.id
-        """,
-        (council_id,),
-        {
-            "account_id": pl.Int64,
-            "financial_year": pl.Int64,
-            "event_date": pl.Date,
-            "action": pl.String,
-            "stage": pl.String,
-            "amount_pence": pl.Int64,
-            "pay_by": pl.Date,
-            "demanded_through": pl.Date,
-            "falls_due": pl.Date,
-            "hearing_on": pl.Date,
-            "costs_pence": pl.Int64,
-            "reason": pl.String,
-        },
-    )
-
-
-def _protected_accounts(conn: Connection, council_id: int, as_of: date) -> list[int]:
-    """Accounts with anything that can stop or change a step: a hold or Breathing Space ever
-    recorded, vulnerability, death. (Age matters only once an instalment is missed.)"""
-    mark = "%s" if is_postgres(conn) else "?"
-    rows = conn.exec_driver_sql(
-        f"""
-        SELECT h.account_id FROM holds h JOIN accounts a ON a.id = h.account_id
-        WHERE a.council_id = {mark}
-        UNION
-        SELECT ap.account_id FROM account_parties ap JOIN parties p ON p.id = ap.party_id
-        WHERE p.council_id = {mark} AND (
-            p.died_on IS NOT NULL
-            OR EXISTS (SELECT 1 FROM breathing_spaces b WHERE b.party_id = p.id)
-            OR EXISTS (SELECT 1 FROM vulnerabilities v WHERE v.party_id = p.id))
-        """,  # noqa: S608
-        (council_id, council_id),
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
 @dataclass(frozen=True, slots=True)
 class _Person:
     aged_65_or_over: bool = False
@@ -666,16 +485,22 @@ def _people(conn: Connection, account_ids: Iterable[int], as_of: date) -> dict[i
     return people
 
 
-def _with_ages(conn: Connection, cases: pl.DataFrame, as_of: date) -> pl.DataFrame:
-    """The cases with ``aged_65_or_over``: any party liable on the account is 65 or over."""
-    born = _frame(
-        conn,
-        "SELECT ap.account_id, MIN(p.date_of_birth) FROM account_parties ap "
-        "JOIN parties p ON p.id = ap.party_id JOIN accounts a ON a.id = ap.account_id "
-        "WHERE p.date_of_birth IS NOT NULL GROUP BY ap.account_id",
-        (),
-        {"account_id": pl.Int64, "oldest": pl.Date},
-    )
+def _with_ages(
+    conn: Connection,
+    cases: pl.DataFrame,
+    council_id: int,
+    as_of: date,
+    strategies: Iterable[ChosenStrategy],
+) -> pl.DataFrame:
+    """The cases with ``aged_65_or_over``: any party liable on the account is 65 or over.
+    Dates of birth are read only when a strategy has a stage for people of that age."""
+    if not any(
+        stage.eligibility is Eligibility.AGED_65_OR_OVER
+        for chosen in strategies
+        for stage in chosen.strategy.stages
+    ):
+        return cases.with_columns(pl.lit(False).alias("aged_65_or_over"))
+    born = reading.oldest_births(conn, cases.get_column("account_id").to_list(), council_id)
     return cases.join(born, on="account_id", how="left").with_columns(
         (pl.col("oldest") <= _sixty_five_years_before(as_of))
         .fill_null(False)

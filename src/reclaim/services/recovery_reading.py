@@ -1,0 +1,300 @@
+"""What the recovery run reads, set-based, and why it reads so little.
+
+On a run date most account-years need nothing: no step taken yet, nothing protecting anyone
+liable, and every instalment that fell due before the date paid. The database knows that
+without sending a row: ``open_years`` works out, in one query, what each year's plan asked
+for before the date and what was paid towards it, and returns only the years that are not
+settled — in arrears, with a recovery history, with costs, or with someone protected. The
+run reads everything else (plans, payments by day, steps already taken, names) for those
+years alone.
+
+Each read goes through ``store.bulk.read_frame``: on the driver, straight into a frame
+(PostgreSQL sends CSV through COPY).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection
+
+from reclaim.calendar import FinancialYear
+from reclaim.domain.accounts import AccountKind
+from reclaim.domain.ledger import PostingKind
+from reclaim.store.bulk import chunked, read_frame
+
+RECOVERED_KINDS = (AccountKind.COUNCIL_TAX, AccountKind.BUSINESS_RATES)
+# Postings that pay towards a year (negative amounts); a refund or reversal puts money back.
+PAYING_KINDS = (
+    PostingKind.PAYMENT,
+    PostingKind.REVERSAL,
+    PostingKind.REFUND,
+    PostingKind.WRITE_OFF,
+    PostingKind.TRANSFER,
+)
+# Up to this many accounts are read with ``IN (…)`` lists; more, and reading the council's
+# rows and keeping the wanted ones is quicker.
+FEW = 200_000
+
+
+def _in(values: Sequence[str]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+_KINDS = _in([k.value for k in RECOVERED_KINDS])
+_PAYING = _in([k.value for k in PAYING_KINDS])
+
+# The bills in force: the latest bill of each account and year, with a plan.
+_BILLS = "FROM bills b JOIN accounts a ON a.id = b.account_id"
+_IN_FORCE = f"""
+    WHERE a.council_id = :council AND a.kind IN ({_KINDS}) AND b.plan_id IS NOT NULL
+      AND b.financial_year <= :year
+      AND NOT EXISTS (SELECT 1 FROM bills s WHERE s.supersedes_id = b.id)
+"""  # noqa: S608 - our own enum values
+
+# Accounts with anything that can stop or change a step: a hold or Breathing Space ever
+# recorded, vulnerability, death. (Age matters only once an instalment is missed.)
+PROTECTED = """
+    SELECT h.account_id FROM holds h
+    UNION
+    SELECT ap.account_id FROM account_parties ap JOIN parties p ON p.id = ap.party_id
+    WHERE p.died_on IS NOT NULL
+       OR EXISTS (SELECT 1 FROM breathing_spaces x WHERE x.party_id = p.id)
+       OR EXISTS (SELECT 1 FROM vulnerabilities v WHERE v.party_id = p.id)
+"""
+
+OPEN_YEARS_SCHEMA = {
+    "account_id": pl.Int64,
+    "financial_year": pl.Int64,
+    "plan_id": pl.Int64,
+    "kind": pl.String,
+    "paid": pl.Int64,
+    "has_costs": pl.Int64,
+    "has_history": pl.Int64,
+    "protected": pl.Int64,
+}
+
+
+def _year_params(council_id: int, as_of: date) -> dict[str, Any]:
+    return {
+        "council": council_id,
+        "year": FinancialYear.containing(as_of).start_year,
+        "as_of": as_of.isoformat(),
+    }
+
+
+def count_in_force(conn: Connection, council_id: int, as_of: date) -> int:
+    """How many account-years have a bill in force with instalments, up to ``as_of``'s year."""
+    statement = f"SELECT COUNT(*) {_BILLS} {_IN_FORCE}"
+    frame = read_frame(conn, statement, _year_params(council_id, as_of), {"n": pl.Int64})
+    return int(frame.item())
+
+
+def bills_in_force(conn: Connection, council_id: int, as_of: date) -> pl.DataFrame:
+    """Every account-year with a bill in force and its plan (account_id, financial_year,
+    plan_id)."""
+    statement = f"SELECT b.account_id, b.financial_year, b.plan_id {_BILLS} {_IN_FORCE}"
+    schema = {"account_id": pl.Int64, "financial_year": pl.Int64, "plan_id": pl.Int64}
+    return read_frame(conn, statement, _year_params(council_id, as_of), schema)
+
+
+def open_years(conn: Connection, council_id: int, as_of: date) -> pl.DataFrame:
+    """The account-years the run must look at on ``as_of``: every year with a bill in force
+    but those with no step taken, no costs, nobody protected, and every instalment due before
+    ``as_of`` paid by then. ``paid``: what was paid towards the year by ``as_of``; the flags
+    are 0 or 1."""
+    statement = f"""
+        SELECT b.account_id, b.financial_year, b.plan_id, a.kind,
+               COALESCE(pd.paid, 0),
+               COALESCE(pd.has_costs, 0),
+               CASE WHEN h.account_id IS NULL THEN 0 ELSE 1 END,
+               CASE WHEN pr.account_id IS NULL THEN 0 ELSE 1 END
+        {_BILLS}
+        LEFT JOIN (SELECT plan_id, SUM(amount_pence) AS due_before FROM plan_instalments
+                   WHERE due_date < :as_of GROUP BY plan_id) d ON d.plan_id = b.plan_id
+        LEFT JOIN (SELECT account_id, financial_year,
+                          -SUM(CASE WHEN kind = 'costs' OR effective_date > :as_of THEN 0
+                                    ELSE amount_pence END) AS paid,
+                          MAX(CASE WHEN kind = 'costs' THEN 1 ELSE 0 END) AS has_costs
+                   FROM postings WHERE kind IN ({_PAYING}, 'costs')
+                   GROUP BY account_id, financial_year) pd
+               ON pd.account_id = b.account_id AND pd.financial_year = b.financial_year
+        LEFT JOIN (SELECT DISTINCT account_id, financial_year FROM recovery_events) h
+               ON h.account_id = b.account_id AND h.financial_year = b.financial_year
+        LEFT JOIN ({PROTECTED}) pr ON pr.account_id = b.account_id
+        {_IN_FORCE}
+          AND (COALESCE(pd.paid, 0) < COALESCE(d.due_before, 0)
+               OR h.account_id IS NOT NULL OR pr.account_id IS NOT NULL
+               OR COALESCE(pd.has_costs, 0) = 1)
+        ORDER BY b.account_id, b.financial_year
+    """  # noqa: S608 - our own enum values
+    return read_frame(conn, statement, _year_params(council_id, as_of), OPEN_YEARS_SCHEMA)
+
+
+def rows_for(
+    conn: Connection,
+    account_ids: Sequence[int],
+    *,
+    select: str,
+    council_id: int,
+    schema: dict[str, Any],
+    params: dict[str, Any] | None = None,
+) -> pl.DataFrame:
+    """The rows of ``select`` (whose first column is ``account_id``, the accounts' alias
+    ``a``, and which ends in a ``WHERE`` clause) for ``account_ids`` only."""
+    ids = sorted(set(account_ids))
+    extra = params or {}
+    if not ids:
+        return pl.DataFrame(schema=schema)
+    if len(ids) > FEW:
+        frame = read_frame(
+            conn, f"{select} AND a.council_id = :council", {"council": council_id, **extra}, schema
+        )
+        return frame.filter(pl.col("account_id").is_in(ids))
+    return pl.concat(
+        [
+            read_frame(conn, f"{select} AND a.id IN (:ids)", {"ids": chunk, **extra}, schema)
+            for chunk in chunked(ids, 5000)
+        ]
+    )
+
+
+def plan_instalments(conn: Connection, plan_ids: Sequence[int]) -> pl.DataFrame:
+    """The instalments of these plans: plan_id, seq, due_date, amount_pence, in order."""
+    schema = {"plan_id": pl.Int64, "seq": pl.Int64, "due_date": pl.Date, "amount_pence": pl.Int64}
+    ids = sorted(set(plan_ids))
+    select = "SELECT plan_id, seq, due_date, amount_pence FROM plan_instalments"
+    if len(ids) > FEW:
+        frame = read_frame(conn, select, {}, schema).filter(pl.col("plan_id").is_in(ids))
+    elif ids:
+        frame = pl.concat(
+            [
+                read_frame(conn, f"{select} WHERE plan_id IN (:ids)", {"ids": chunk}, schema)
+                for chunk in chunked(ids, 5000)
+            ]
+        )
+    else:
+        frame = pl.DataFrame(schema=schema)
+    return frame.sort("plan_id", "seq")
+
+
+def payments_by_day(
+    conn: Connection, account_ids: Sequence[int], council_id: int, as_of: date
+) -> pl.DataFrame:
+    """What each account paid towards each year, day by day, up to ``as_of``."""
+    return rows_for(
+        conn,
+        account_ids,
+        select=f"""
+            SELECT p.account_id, p.financial_year, p.effective_date, -p.amount_pence
+            FROM postings p JOIN accounts a ON a.id = p.account_id
+            WHERE p.kind IN ({_PAYING}) AND p.effective_date <= :as_of
+        """,  # noqa: S608
+        council_id=council_id,
+        schema={
+            "account_id": pl.Int64,
+            "financial_year": pl.Int64,
+            "effective_date": pl.Date,
+            "pence": pl.Int64,
+        },
+        params={"as_of": as_of.isoformat()},
+    ).pipe(_grouped_by_day)
+
+
+def _grouped_by_day(frame: pl.DataFrame) -> pl.DataFrame:
+    return (
+        frame.group_by("account_id", "financial_year", "effective_date")
+        .agg(pl.col("pence").sum())
+        .sort("account_id", "financial_year", "effective_date")
+    )
+
+
+def costs(conn: Connection, account_ids: Sequence[int], council_id: int) -> pl.DataFrame:
+    """Court costs posted to each account and year."""
+    return rows_for(
+        conn,
+        account_ids,
+        select="""
+            SELECT p.account_id, p.financial_year, p.amount_pence
+            FROM postings p JOIN accounts a ON a.id = p.account_id WHERE p.kind = 'costs'
+        """,
+        council_id=council_id,
+        schema={"account_id": pl.Int64, "financial_year": pl.Int64, "pence": pl.Int64},
+    ).pipe(lambda f: f.group_by("account_id", "financial_year").agg(pl.col("pence").sum()))
+
+
+EVENT_SCHEMA = {
+    "account_id": pl.Int64,
+    "financial_year": pl.Int64,
+    "event_date": pl.Date,
+    "action": pl.String,
+    "stage": pl.String,
+    "amount_pence": pl.Int64,
+    "pay_by": pl.Date,
+    "demanded_through": pl.Date,
+    "falls_due": pl.Date,
+    "hearing_on": pl.Date,
+    "costs_pence": pl.Int64,
+    "id": pl.Int64,
+}
+
+
+def steps_taken(conn: Connection, account_ids: Sequence[int], council_id: int) -> pl.DataFrame:
+    """The recovery events already recorded on these accounts, in the order they were taken
+    (their reasons are not needed to decide the next step, and are not read)."""
+    return rows_for(
+        conn,
+        account_ids,
+        select="""
+            SELECT e.account_id, e.financial_year, e.event_date, e.action, e.stage,
+                   e.amount_pence, e.pay_by, e.demanded_through, e.falls_due, e.hearing_on,
+                   e.costs_pence, e.id
+            FROM recovery_events e JOIN accounts a ON a.id = e.account_id WHERE 1 = 1
+        """,
+        council_id=council_id,
+        schema=EVENT_SCHEMA,
+    ).sort("id")
+
+
+def names(conn: Connection, account_ids: Sequence[int], council_id: int) -> pl.DataFrame:
+    """Each account's reference and the name of its first liable party."""
+    return rows_for(
+        conn,
+        account_ids,
+        select="""
+            SELECT a.id, a.reference, p.name, p.id
+            FROM accounts a LEFT JOIN account_parties ap ON ap.account_id = a.id
+            LEFT JOIN parties p ON p.id = ap.party_id WHERE 1 = 1
+        """,
+        council_id=council_id,
+        schema={
+            "account_id": pl.Int64,
+            "reference": pl.String,
+            "name": pl.String,
+            "party_id": pl.Int64,
+        },
+    ).pipe(
+        lambda f: (
+            f.sort("account_id", "party_id", nulls_last=True)
+            .unique("account_id", keep="first", maintain_order=True)
+            .drop("party_id")
+        )
+    )
+
+
+def oldest_births(conn: Connection, account_ids: Sequence[int], council_id: int) -> pl.DataFrame:
+    """The earliest date of birth among each account's liable parties (where one is known)."""
+    return rows_for(
+        conn,
+        account_ids,
+        select="""
+            SELECT ap.account_id, p.date_of_birth
+            FROM account_parties ap JOIN parties p ON p.id = ap.party_id
+            JOIN accounts a ON a.id = ap.account_id WHERE p.date_of_birth IS NOT NULL
+        """,
+        council_id=council_id,
+        schema={"account_id": pl.Int64, "date_of_birth": pl.Date},
+    ).pipe(lambda f: f.group_by("account_id").agg(pl.col("date_of_birth").min().alias("oldest")))
