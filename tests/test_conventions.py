@@ -25,6 +25,7 @@ from reclaim.domain.accounts import AccountKind, PaymentMethod
 from reclaim.domain.councils import YearOrder
 from reclaim.domain.invariants import INVARIANTS, Invariant, invariant
 from reclaim.domain.ledger import PostingKind
+from reclaim.domain.letters.content import DocumentStatus, Postage, Style
 from reclaim.domain.liability import CircumstanceKind
 from reclaim.domain.parties import PartyKind
 from reclaim.domain.payments import PaymentStatus
@@ -255,11 +256,15 @@ ENUM_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
     ("holds", "kind"): HoldKind,
     ("breathing_spaces", "kind"): BreathingSpaceKind,
     ("vulnerabilities", "category"): VulnerabilityCategory,
+    ("documents", "status"): DocumentStatus,
+    ("documents", "style"): Style,
+    ("documents", "postage"): Postage,
+    ("print_batches", "postage"): Postage,
+    ("letter_preferences", "style"): Style,
 }
 # Closed sets with no enum of their own.
 PLAIN_SETS = {
     ("imports", "kind"): {"accounts", "payments"},
-    ("documents", "status"): {"queued", "produced", "sent", "cancelled"},
 }
 
 _EQUALS = re.compile(r"(\w+) = '([^']*)'")

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -30,6 +31,7 @@ from reclaim.calendar import Country, InstalmentDay
 from reclaim.domain.accounts import AccountKind, PaymentMethod
 from reclaim.domain.councils import YearOrder
 from reclaim.domain.ledger import PostingKind
+from reclaim.domain.letters.content import DocumentStatus, Postage, Style
 from reclaim.domain.liability import CircumstanceKind
 from reclaim.domain.parties import PartyKind
 from reclaim.domain.payments import PaymentStatus
@@ -400,18 +402,126 @@ recovery_events = Table(
     Index(None, "account_id", "financial_year"),
 )
 
-# Letters waiting to be produced: one per step that sends one.
+# Documents: one per step, bill, hold or Breathing Space that sends a letter. Queued first;
+# produced (rendered, its PDF stored in ``document_files``) with its template, version and
+# content hash; sent once it is in a print batch; cancelled, with the reason, when what it
+# would say stopped being true before it was printed (paid the same day).
 documents = Table(
     "documents",
     metadata,
     Column("id", Id, primary_key=True),
     Column("account_id", ForeignKey("accounts.id"), nullable=False),
-    Column("event_id", ForeignKey("recovery_events.id"), nullable=False),
+    Column("event_id", ForeignKey("recovery_events.id")),
+    Column("bill_id", ForeignKey("bills.id")),
+    Column("hold_id", ForeignKey("holds.id")),
+    Column("breathing_space_id", ForeignKey("breathing_spaces.id")),
     Column("letter", String(60), nullable=False),
     Column("status", String(20), nullable=False),
     Column("created_on", Date, nullable=False),
-    one_of("status", ("queued", "produced", "sent", "cancelled")),
+    Column("template_version", Integer),
+    Column("style", String(20)),
+    Column("postage", String(10)),
+    Column("pages", Integer),
+    Column("content_hash", String(64)),
+    Column("produced_on", Date),
+    Column("batch_id", ForeignKey("print_batches.id")),
+    Column("cancelled_reason", Text),
+    one_of("status", DocumentStatus),
+    one_of("style", Style),
+    one_of("postage", Postage),
+    CheckConstraint(
+        "(CASE WHEN event_id IS NULL THEN 0 ELSE 1 END)"
+        " + (CASE WHEN bill_id IS NULL THEN 0 ELSE 1 END)"
+        " + (CASE WHEN hold_id IS NULL THEN 0 ELSE 1 END)"
+        " + (CASE WHEN breathing_space_id IS NULL THEN 0 ELSE 1 END) = 1",
+        name="about_one_thing",
+    ),
+    CheckConstraint(
+        "status = 'queued' OR status = 'cancelled' OR content_hash IS NOT NULL",
+        name="produced_has_hash",
+    ),
     Index(None, "status"),
+    Index(None, "account_id"),
+    # Queuing a bill's, hold's or Breathing Space's letter twice is impossible.
+    Index(
+        None,
+        "bill_id",
+        unique=True,
+        sqlite_where=text("bill_id IS NOT NULL"),
+        postgresql_where=text("bill_id IS NOT NULL"),
+    ),
+    Index(
+        None,
+        "hold_id",
+        unique=True,
+        sqlite_where=text("hold_id IS NOT NULL"),
+        postgresql_where=text("hold_id IS NOT NULL"),
+    ),
+    Index(
+        None,
+        "breathing_space_id",
+        "account_id",
+        unique=True,
+        sqlite_where=text("breathing_space_id IS NOT NULL"),
+        postgresql_where=text("breathing_space_id IS NOT NULL"),
+    ),
+)
+
+# A produced document's PDF, exactly as rendered (reprints are these bytes). Kept in the
+# database, beside its record, so a document and its PDF are written in one transaction, are
+# backed up together and cannot drift apart; kept in a table of its own so lists of
+# documents never read the bytes.
+document_files = Table(
+    "document_files",
+    metadata,
+    Column("document_id", ForeignKey("documents.id"), primary_key=True, autoincrement=False),
+    Column("pdf", LargeBinary, nullable=False),
+)
+
+# One print-ready PDF per council, day and postage class, with its manifest. Made once.
+print_batches = Table(
+    "print_batches",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("council_id", ForeignKey("councils.id"), nullable=False),
+    Column("print_date", Date, nullable=False),
+    Column("postage", String(10), nullable=False),
+    Column("documents", Integer, nullable=False),
+    Column("pages", Integer, nullable=False),
+    Column("pdf_file", Text, nullable=False),
+    Column("manifest_file", Text, nullable=False),
+    Column("pdf_sha256", String(64), nullable=False),
+    Column("manifest_sha256", String(64), nullable=False),
+    Column("made_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("council_id", "print_date", "postage"),
+    one_of("postage", Postage),
+)
+
+# A council's letterhead: how its letters look and how they tell people to pay and get in
+# touch. Lines are stored one per line of text.
+letterheads = Table(
+    "letterheads",
+    metadata,
+    Column("council_id", ForeignKey("councils.id"), primary_key=True, autoincrement=False),
+    Column("council_name", Text, nullable=False),
+    Column("address", Text, nullable=False),
+    Column("phone", Text, nullable=False),
+    Column("email", Text, nullable=False),
+    Column("website", Text, nullable=False),
+    Column("how_to_pay", Text, nullable=False),
+    Column("opening_hours", Text, nullable=False, server_default=""),
+    Column("logo_text", Text, nullable=False, server_default=""),
+    Column("set_on", Date, nullable=False),
+)
+
+# A person's wish for large print (recorded by an officer).
+letter_preferences = Table(
+    "letter_preferences",
+    metadata,
+    Column("party_id", ForeignKey("parties.id"), primary_key=True, autoincrement=False),
+    Column("style", String(20), nullable=False),
+    Column("recorded_on", Date, nullable=False),
+    one_of("style", Style),
 )
 
 # A hold stops every recovery step on an account while it lasts; it always has a review date.
