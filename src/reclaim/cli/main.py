@@ -872,6 +872,7 @@ _: Callable[..., Any] = main
 
 
 def _register_recovery_commands() -> None:
+    from reclaim.cli.letters_commands import document_app, letters_app
     from reclaim.cli.recovery_commands import (
         breathing_space_app,
         court_app,
@@ -890,6 +891,8 @@ def _register_recovery_commands() -> None:
     app.add_typer(vulnerability_app, name="vulnerability")
     app.add_typer(party_app, name="party")
     app.add_typer(court_app, name="court")
+    app.add_typer(letters_app, name="letters")
+    app.add_typer(document_app, name="document")
 
 
 _register_recovery_commands()

@@ -106,6 +106,21 @@ def statement_json(s: AccountStatement) -> dict[str, Any]:
             }
             for h in s.holds
         ],
+        "documents": [
+            {
+                "id": d.id,
+                "letter": d.letter,
+                "template_version": d.template_version,
+                "about": d.about,
+                "status": d.status.value,
+                "created_on": d.created_on.isoformat(),
+                "pages": d.pages,
+                "postage": d.postage,
+                "content_hash": d.content_hash,
+                "cancelled_reason": d.cancelled_reason,
+            }
+            for d in s.documents
+        ],
         "recovery": {
             "stage": s.recovery.stage,
             "events": [
@@ -198,6 +213,23 @@ def print_statement(s: AccountStatement) -> None:
                 e.reason,
             )
         console.print(steps)
+    if s.documents:
+        docs = Table(title="Documents (reprint one with 'reclaim document get ID --out FILE')")
+        for column in ("id", "date", "letter", "about", "status", "pages", "postage"):
+            docs.add_column(column, justify="right" if column in ("id", "pages") else "left")
+        for d in s.documents:
+            status = d.status.value + (f" ({d.cancelled_reason})" if d.cancelled_reason else "")
+            version = f" v{d.template_version}" if d.template_version else ""
+            docs.add_row(
+                str(d.id),
+                d.created_on.isoformat(),
+                d.letter + version,
+                d.about,
+                status,
+                "" if d.pages is None else str(d.pages),
+                d.postage or "",
+            )
+        console.print(docs)
     if s.schedule is not None:
         sched = Table(title=f"Schedule ({s.schedule.kind.value}): {s.schedule.reason}")
         sched.add_column("due")

@@ -12,6 +12,7 @@ from reclaim.domain.ledger import Posting, balance_by_year
 from reclaim.domain.schedules import Schedule, ScheduleKind
 from reclaim.money import Money
 from reclaim.services.billing import StoredBill, bills_of, current_bills
+from reclaim.services.letters import StoredDocument, documents_of
 from reclaim.services.protections import Hold, holds_of
 from reclaim.services.recovery_history import NO_RECOVERY, RecoveryHistory, recovery_of
 from reclaim.store.repositories import (
@@ -31,6 +32,7 @@ class AccountStatement:
     bills: list[StoredBill]  # every bill, oldest first, superseded ones included
     recovery: RecoveryHistory = NO_RECOVERY
     holds: tuple[Hold, ...] = ()
+    documents: tuple[StoredDocument, ...] = ()
 
     @property
     def balance_by_year(self) -> dict[FinancialYear, Money]:
@@ -58,6 +60,7 @@ def account_statement(
         bills,
         recovery_of(conn, account_id),
         tuple(holds_of(conn, account_id)),
+        tuple(documents_of(conn, account_id)),
     )
 
 

@@ -37,7 +37,7 @@ from reclaim.domain.letters.content import (
     Style,
     split_address,
 )
-from reclaim.domain.letters.templates import Facts, FactKind, compose
+from reclaim.domain.letters.templates import Facts, compose
 from reclaim.domain.recovery.engine import Action
 from reclaim.domain.recovery.strategy import StageKind
 from reclaim.money import Money
@@ -365,7 +365,9 @@ def _cases(
     names, styles = _people(conn, accounts)
     events = _by_id(conn, t.recovery_events, {r.event_id for r in docs if r.event_id})
     holds = _by_id(conn, t.holds, {r.hold_id for r in docs if r.hold_id})
-    spaces = _by_id(conn, t.breathing_spaces, {r.breathing_space_id for r in docs if r.breathing_space_id})
+    spaces = _by_id(
+        conn, t.breathing_spaces, {r.breathing_space_id for r in docs if r.breathing_space_id}
+    )
     bill_ids = {r.bill_id for r in docs if r.bill_id}
     years = {(e.account_id, e.financial_year) for e in events.values()}
     in_force = _bills_in_force(conn, years)
@@ -411,7 +413,7 @@ def _cases(
                 summons_costs=summons_costs(kind, e.financial_year),
                 instalments=instalments,
             )
-            paid = Action(e.action) in DEMANDING and not balance.is_positive()
+            paid = Action(e.action) in DEMANDING and not balance.is_positive
         elif r.bill_id:
             b = bills[r.bill_id]
             facts = Facts(
@@ -453,9 +455,10 @@ def _cases(
 
 
 def _debt_words(kind: AccountKind) -> str:
-    return {AccountKind.COUNCIL_TAX: "Council Tax", AccountKind.BUSINESS_RATES: "Business Rates"}.get(
-        kind, kind.label
-    )
+    return {
+        AccountKind.COUNCIL_TAX: "Council Tax",
+        AccountKind.BUSINESS_RATES: "Business Rates",
+    }.get(kind, kind.label)
 
 
 def _by_id(conn: Connection, table: Any, ids: set[int]) -> dict[int, Any]:
@@ -466,9 +469,7 @@ def _by_id(conn: Connection, table: Any, ids: set[int]) -> dict[int, Any]:
     return found
 
 
-def _people(
-    conn: Connection, accounts: set[int]
-) -> tuple[dict[int, list[str]], dict[int, Style]]:
+def _people(conn: Connection, accounts: set[int]) -> tuple[dict[int, list[str]], dict[int, Style]]:
     ap, pa, lp = t.account_parties, t.parties, t.letter_preferences
     names: dict[int, list[str]] = defaultdict(list)
     styles: dict[int, Style] = {}
@@ -526,6 +527,21 @@ def _balances(conn: Connection, accounts: set[int]) -> dict[tuple[int, int], int
         for row in rows:
             found[(row.account_id, row.financial_year)] = int(row.s)
     return found
+
+
+def set_large_print(conn: Connection, party_reference: str, large: bool, on: date) -> None:
+    """Record a person's wish for large print (or clear it). Letters not yet produced follow it."""
+    pa, lp = t.parties, t.letter_preferences
+    ids = conn.execute(select(pa.c.id).where(pa.c.reference == party_reference)).scalars().all()
+    if not ids:
+        raise DomainError(f"there is no customer with the reference {party_reference}")
+    if len(ids) > 1:
+        raise DomainError(f"{len(ids)} councils have a customer {party_reference}")
+    conn.execute(lp.delete().where(lp.c.party_id == ids[0]))
+    if large:
+        conn.execute(
+            lp.insert().values(party_id=ids[0], style=Style.LARGE_PRINT.value, recorded_on=on)
+        )
 
 
 # ---- 3. records and reprints ----------------------------------------------------------------

@@ -99,7 +99,7 @@ class Font:
     def width(self, text: str, size: float) -> float:
         """The width of text in points."""
         code, widths = self.code, self.widths
-        return sum(widths[code.get(ord(c), 63)] for c in text) * size / 1000
+        return float(sum(widths[code.get(ord(c), 63)] for c in text)) * size / 1000
 
 
 @cache
@@ -255,7 +255,9 @@ def _first_page_head(page: Page, letter: Letter) -> None:
     head = letter.letterhead
     mark = head.logo_text or head.council_name
     room = (LOGO_BOX.right - LOGO_BOX.left - 5) * MM
-    page.text(bold, min(18.0, 18.0 * room / max(bold.width(mark, 18.0), 1.0)), LOGO_BOX.left, 17, mark)
+    page.text(
+        bold, min(18.0, 18.0 * room / max(bold.width(mark, 18.0), 1.0)), LOGO_BOX.left, 17, mark
+    )
     y = 12.0
     for n, line in enumerate((head.council_name, *head.address)):
         page.text(bold if n == 0 else regular, 8.5, COUNCIL_BOX.left + 2, y, line)
@@ -299,8 +301,10 @@ def layout(letter: Letter) -> list[Page]:
     regular, _ = fonts()
     total = len(lay.pages)
     for n, page in enumerate(lay.pages, start=1):
-        footer = f"{letter.letterhead.council_name} · account {letter.reference} · page {n} of {total}"
-        page.text(regular, 8, BODY_LEFT, 289, footer)
+        footer = (
+            f"{letter.letterhead.council_name} · account {letter.reference} · page {n} of {total}"
+        )
+        page.text(regular, 11 if letter.style is Style.LARGE_PRINT else 8, BODY_LEFT, 289, footer)
     return lay.pages
 
 

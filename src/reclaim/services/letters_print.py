@@ -172,18 +172,22 @@ def _cancel_paid(conn: Connection, council_id: int, on: date) -> int:
         .where(po.c.account_id == e.c.account_id, po.c.financial_year == e.c.financial_year)
         .scalar_subquery()
     )
-    ids = conn.execute(
-        select(d.c.id)
-        .join(a, a.c.id == d.c.account_id)
-        .join(e, e.c.id == d.c.event_id)
-        .where(
-            a.c.council_id == council_id,
-            d.c.status == DocumentStatus.PRODUCED.value,
-            d.c.batch_id.is_(None),
-            e.c.action.in_([x.value for x in DEMANDING if isinstance(x, Action)]),
-            paid_year <= 0,
+    ids = (
+        conn.execute(
+            select(d.c.id)
+            .join(a, a.c.id == d.c.account_id)
+            .join(e, e.c.id == d.c.event_id)
+            .where(
+                a.c.council_id == council_id,
+                d.c.status == DocumentStatus.PRODUCED.value,
+                d.c.batch_id.is_(None),
+                e.c.action.in_([x.value for x in DEMANDING if isinstance(x, Action)]),
+                paid_year <= 0,
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     if ids:
         conn.execute(
             update(d)
@@ -219,6 +223,15 @@ def _manifest(docs: list[Any], names: dict[int, str]) -> str:
         lines = list(split_address(r.address or ""))[:5]
         lines += [""] * (5 - len(lines))
         writer.writerow(
-            [r.id, r.reference, names.get(r.id, ""), *lines, r.postcode, r.pages, r.postage, r.letter]
+            [
+                r.id,
+                r.reference,
+                names.get(r.id, ""),
+                *lines,
+                r.postcode,
+                r.pages,
+                r.postage,
+                r.letter,
+            ]
         )
     return buffer.getvalue()

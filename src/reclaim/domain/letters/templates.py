@@ -122,14 +122,14 @@ class Facts:
         if name is TableName.INSTALMENTS:
             return tuple((short_date(d), money_words(m)) for d, m in self.instalments)
         if name is TableName.BILL_LINES:
-            rows = tuple((what, money_words(m)) for what, m in self.bill_lines)
+            lines = tuple((what, money_words(m)) for what, m in self.bill_lines)
             if self.charge is not None:
-                rows += (("Total for the year", money_words(self.charge)),)
-            return rows
+                lines += (("Total for the year", money_words(self.charge)),)
+            return lines
         rows: tuple[tuple[str, str], ...] = ()
         if self.amount is not None:
             rows += (("Amount due now", money_words(self.amount)),)
-        if self.costs is not None and self.costs.is_positive():
+        if self.costs is not None and self.costs.is_positive:
             rows += (("Costs", money_words(self.costs)),)
             if self.amount is not None:
                 rows += (("Total to pay", money_words(self.amount + self.costs)),)
@@ -207,7 +207,7 @@ def load_template(text: str, file: str) -> Template:
         problem(f"unknown section [{key}]", key)
     head: dict[str, Any] = raw.get("letter", {})
     for key in set(head) - _LETTER_KEYS:
-        problem(f"unknown key {key!r} in [letter]", key)
+        problem(f"unknown key {key!r} in [letter]", f"letter.{key}")
     name = _text(head, "name", problem, "letter.")
     title = _text(head, "title", problem, "letter.")
     version = head.get("version")
