@@ -214,7 +214,8 @@ def test_the_address_sits_inside_notifys_window_and_nothing_else_does() -> None:
     inside = [
         text
         for x, y, _, text in placed_text(pdf)
-        if ADDRESS_BOX.left - 0.1 <= x <= ADDRESS_BOX.right and ADDRESS_BOX.top <= y <= ADDRESS_BOX.bottom
+        if ADDRESS_BOX.left - 0.1 <= x <= ADDRESS_BOX.right
+        and ADDRESS_BOX.top <= y <= ADDRESS_BOX.bottom
     ]
     assert inside == ["Alice Jones", "Flat 3", "4 Mill Lane", "Example Town", "EX2 3CD"]
 
@@ -223,7 +224,10 @@ def test_the_page_is_a4_with_every_font_embedded_and_text_inside_the_printable_a
     pdf = letter("council-tax-final-notice")
     reader = PdfReader(io.BytesIO(pdf))
     for page in reader.pages:
-        assert (round(float(page.mediabox.width) / MM), round(float(page.mediabox.height) / MM)) == (
+        assert (
+            round(float(page.mediabox.width) / MM),
+            round(float(page.mediabox.height) / MM),
+        ) == (
             210,
             297,
         )
@@ -256,4 +260,3 @@ def test_a_long_address_line_is_shrunk_to_stay_inside_the_window() -> None:
     )[0]
     line = [(x, size, text) for x, y, size, text in placed_text(pdf) if text == long_line]
     assert line and line[0][1] < 10
-

@@ -127,7 +127,7 @@ def print_batches(
         writer = PdfWriter()
         for r in docs:
             writer.append(PdfReader(io.BytesIO(bytes(r.pdf))))
-        writer.compress_identical_objects(remove_identicals=True, remove_orphans=True)
+        writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
         buffer = io.BytesIO()
         writer.write(buffer)
         pdf_bytes = buffer.getvalue()
