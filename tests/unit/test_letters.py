@@ -55,7 +55,7 @@ def flat(text: str) -> str:
 
 
 def letter(name: str, facts: Facts = REMINDER_FACTS, **kw: Any) -> bytes:
-    return render(compose(templates()[name], facts, HEAD, TO, advice(), **kw))[0]
+    return render(compose(templates()[name], facts, HEAD, TO, advice(), **kw)).pdf
 
 
 # ---- every document has a template ------------------------------------------------------------
@@ -257,6 +257,6 @@ def test_a_long_address_line_is_shrunk_to_stay_inside_the_window() -> None:
             Recipient("Alice Jones", (long_line,), "EX2 3CD"),
             advice(),
         )
-    )[0]
+    ).pdf
     line = [(x, size, text) for x, y, size, text in placed_text(pdf) if text == long_line]
     assert line and line[0][1] < 10

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from reclaim.cli.output import console, print_json
 
@@ -146,19 +145,13 @@ def print_command(
     if report.produced:
         for problem in report.produced.problems:
             console.print(f"  [yellow]not produced[/yellow]: {problem}")
-    table = Table()
-    for column in ("postage", "documents", "pages", "PDF", "manifest"):
-        table.add_column(column, justify="right" if column in ("documents", "pages") else "left")
     for b in report.batches:
-        table.add_row(
-            b.postage.value,
-            f"{b.documents:,}",
-            f"{b.pages:,}",
-            str(b.pdf_file),
-            str(b.manifest_file),
+        console.print(
+            f"  {b.postage.value} class: {b.documents:,} letters, {b.pages:,} pages",
+            highlight=False,
         )
-    if report.batches:
-        console.print(table)
+        console.print(f"    PDF: {b.pdf_file}", soft_wrap=True, highlight=False)
+        console.print(f"    manifest: {b.manifest_file}", soft_wrap=True, highlight=False)
 
 
 @document_app.command("get")

@@ -43,7 +43,7 @@ from reclaim.domain.recovery.strategy import StageKind
 from reclaim.money import Money
 from reclaim.services.bulk_billing import lines_of
 from reclaim.services.letter_data import advice, letterhead_of, templates
-from reclaim.services.letters_pdf import render
+from reclaim.services.letters_pdf import assemble, font_set, pack, render, unpack
 from reclaim.services.recovery_strategies import strategy_for
 from reclaim.store import tables as t
 from reclaim.store.bulk import chunked, reserve_ids
@@ -254,6 +254,7 @@ def _produce_chunk(
     made: list[dict[str, Any]] = []
     files: list[dict[str, Any]] = []
     cancelled: list[dict[str, Any]] = []
+    fonts_used: set[str] = set()
     welsh = country is Country.WALES
     for case in _cases(conn, ids, letterhead, summons_costs):
         if case.paid:
@@ -290,20 +291,29 @@ def _produce_chunk(
         except DomainError as e:
             report.problems.append(f"document {case.document_id}: {e}")
             continue
-        pdf, pages = render(letter)
+        rendered = render(letter)
+        fonts_used.add(rendered.font_set)
         made.append(
             {
                 "i": case.document_id,
                 "v": template.version,
                 "st": case.style.value,
                 "po": letter.postage.value,
-                "pg": pages,
-                "h": hashlib.sha256(pdf).hexdigest(),
+                "pg": rendered.page_count,
+                "h": hashlib.sha256(rendered.pdf).hexdigest(),
                 "on": on,
             }
         )
-        files.append({"document_id": case.document_id, "pdf": pdf})
+        files.append(
+            {
+                "document_id": case.document_id,
+                "font_set": rendered.font_set,
+                "pages": pack(rendered.pages),
+            }
+        )
     d = t.documents
+    for sha in fonts_used:
+        store_font_set(conn, sha)
     if made:
         conn.execute(
             update(d)
@@ -577,27 +587,50 @@ def _stored(r: Any) -> StoredDocument:
     )
 
 
+def store_font_set(conn: Connection, sha: str) -> None:
+    """Store the font objects under their hash, once."""
+    current, packed = font_set()
+    if sha != current:
+        raise DomainError(f"font set {sha} is not the one this version of Reclaim renders with")
+    known = conn.execute(
+        select(t.letter_fonts.c.sha256).where(t.letter_fonts.c.sha256 == sha)
+    ).first()
+    if known is None:
+        conn.execute(insert(t.letter_fonts).values(sha256=sha, objects=packed))
+
+
+def fonts_of(conn: Connection, sha: str) -> bytes:
+    packed = conn.execute(
+        select(t.letter_fonts.c.objects).where(t.letter_fonts.c.sha256 == sha)
+    ).scalar()
+    if packed is None:
+        raise DomainError(f"the font set {sha} is missing from the database")
+    return bytes(packed)
+
+
 def document_pdf(conn: Connection, document_id: int) -> tuple[StoredDocument, bytes]:
     """A produced document and its PDF exactly as first rendered, its hash checked."""
     row = conn.execute(select(t.documents).where(t.documents.c.id == document_id)).first()
     if row is None:
         raise DomainError(f"there is no document {document_id}")
     doc = _stored(row)
-    pdf = conn.execute(
-        select(t.document_files.c.pdf).where(t.document_files.c.document_id == document_id)
-    ).scalar()
-    if pdf is None:
+    stored = conn.execute(
+        select(t.document_files.c.font_set, t.document_files.c.pages).where(
+            t.document_files.c.document_id == document_id
+        )
+    ).first()
+    if stored is None:
         why = f": {doc.cancelled_reason}" if doc.cancelled_reason else ""
         raise DomainError(f"document {document_id} has not been produced (it is {doc.status}{why})")
-    pdf = bytes(pdf)
+    pdf = assemble(unpack(bytes(stored.pages)), fonts_of(conn, stored.font_set))
     if hashlib.sha256(pdf).hexdigest() != doc.content_hash:
         raise DomainError(
-            f"document {document_id}'s stored PDF does not match its content hash: it has been "
-            "altered since it was produced"
+            f"document {document_id}'s stored pages do not match its content hash: they have "
+            "been altered since it was produced"
         )
     return doc, pdf
 
 
 def preview(letter: Letter) -> bytes:
     """A composed letter rendered without storing it (samples, tests)."""
-    return render(letter)[0]
+    return render(letter).pdf

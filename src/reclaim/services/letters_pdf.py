@@ -15,13 +15,21 @@ boxes in two fonts, and the costly part of a PDF library is embedding a font sub
 every document. Here the subset (Bitstream Vera, shipped inside the ``reportlab`` wheel, so
 present on any machine that installed Reclaim; licence in that wheel) is cut and compressed
 once per process, and each letter writes only its own page streams: several hundred letters a
-second on one core. The output is deterministic (no timestamps), so the same letter gives the
-same bytes and the same content hash.
+second on one core. The output is deterministic (no timestamps), so the same pages and fonts
+give the same bytes and the same content hash.
+
+That also decides storage: a letter's PDF is its compressed page streams (2-4 KB) plus the
+font objects (about 45 KB, the same for every letter). The page streams are stored with each
+document and the font objects once, by hash; a reprint assembles the same bytes again (its
+hash checked), and a print batch of thousands of letters carries the fonts once.
 """
 
 from __future__ import annotations
 
+import hashlib
+import struct
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -308,34 +316,78 @@ def layout(letter: Letter) -> list[Page]:
     return lay.pages
 
 
-def render(letter: Letter) -> tuple[bytes, int]:
-    """The letter as PDF bytes, and its number of pages."""
-    pages = layout(letter)
-    return assemble([pages], title=letter.title), len(pages)
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A rendered letter: its PDF, and what the PDF is made of (its compressed page streams
+    and the font set they use), which is what is stored: the fonts once, not in every row."""
+
+    pdf: bytes
+    pages: tuple[bytes, ...]
+    font_set: str  # the SHA-256 of the font objects
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
 
 
-def assemble(documents: list[list[Page]], title: str = "") -> bytes:
-    """One PDF of the pages of one or more letters (a print batch is many), fonts once."""
+@cache
+def font_set() -> tuple[str, bytes]:
+    """The embedded fonts' PDF objects, packed, and their SHA-256 (stored once, by hash)."""
     regular, bold = fonts()
-    objects: list[tuple[int, bytes]] = [*regular.objects, *bold.objects]
+    packed = pack_objects([*regular.objects, *bold.objects])
+    return hashlib.sha256(packed).hexdigest(), packed
+
+
+def render(letter: Letter) -> Rendered:
+    """The letter as a PDF: laid out, each page's stream compressed, assembled with the fonts."""
+    pages = tuple(zlib.compress(b"\n".join(page.ops), 6) for page in layout(letter))
+    sha, fonts_packed = font_set()
+    return Rendered(assemble(pages, fonts_packed), pages, sha)
+
+
+def pack(items: Sequence[bytes]) -> bytes:
+    """Byte strings framed by their lengths, so they can be stored as one value."""
+    return b"".join(struct.pack(">I", len(item)) + item for item in items)
+
+
+def unpack(packed: bytes) -> list[bytes]:
+    items, at = [], 0
+    while at < len(packed):
+        (size,) = struct.unpack_from(">I", packed, at)
+        items.append(packed[at + 4 : at + 4 + size])
+        at += 4 + size
+    return items
+
+
+def pack_objects(objects: Sequence[tuple[int, bytes]]) -> bytes:
+    return pack([struct.pack(">I", number) + body for number, body in objects])
+
+
+def unpack_objects(packed: bytes) -> list[tuple[int, bytes]]:
+    return [(struct.unpack(">I", item[:4])[0], item[4:]) for item in unpack(packed)]
+
+
+def assemble(pages: Sequence[bytes], fonts_packed: bytes) -> bytes:
+    """One PDF of compressed page streams (one letter's, or a whole print batch's) and the
+    font objects they use, which appear once however many letters there are. The same pages
+    and fonts always give the same bytes."""
+    objects: list[tuple[int, bytes]] = unpack_objects(fonts_packed)
     kids: list[int] = []
     n = FIRST_PAGE_OBJECT
     resources = b"<< /Font << /F1 3 0 R /F2 7 0 R >> >>"
-    for pages in documents:
-        for page in pages:
-            content = zlib.compress(b"\n".join(page.ops), 6)
-            objects.append(
-                (
-                    n,
-                    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Resources %s "
-                    b"/Contents %d 0 R >>" % (PAGE_W, PAGE_H, resources, n + 1),
-                )
+    for content in pages:
+        objects.append(
+            (
+                n,
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Resources %s "
+                b"/Contents %d 0 R >>" % (PAGE_W, PAGE_H, resources, n + 1),
             )
-            objects.append((n + 1, _stream(content, "/Filter /FlateDecode")))
-            kids.append(n)
-            n += 2
+        )
+        objects.append((n + 1, _stream(content, "/Filter /FlateDecode")))
+        kids.append(n)
+        n += 2
     info = n
-    objects.append((info, b"<< /Title %s /Producer (Reclaim) >>" % _literal(title.encode())))
+    objects.append((info, b"<< /Producer (Reclaim) >>"))
     objects.append((1, b"<< /Type /Catalog /Pages 2 0 R >>"))
     objects.append(
         (

@@ -5,7 +5,9 @@ A batch is made once per council and day: a second run for the same day finds th
 recorded and changes nothing. Before printing, the day's queued letters are produced; a
 notice about a year paid since it was produced is cancelled, not printed (paid the same day).
 Each printed document is marked sent and linked to its batch; the batch records the files'
-names and SHA-256 so what went to the printer can be proved later.
+names and SHA-256 so what went to the printer can be proved later. The batch PDF is the
+documents' stored page streams in order, with the fonts once, so it is the same pages that
+each document's reprint gives.
 """
 
 from __future__ import annotations
@@ -18,13 +20,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader, PdfWriter
 from sqlalchemy import Connection, bindparam, func, select, update
 
 from reclaim.domain.errors import DomainError
 from reclaim.domain.letters.content import DocumentStatus, Postage, split_address
 from reclaim.domain.recovery.engine import Action
-from reclaim.services.letters import DEMANDING, ProduceReport, produce_documents
+from reclaim.services.letters import DEMANDING, ProduceReport, fonts_of, produce_documents
+from reclaim.services.letters_pdf import assemble, unpack
 from reclaim.store import tables as t
 from reclaim.store.repositories import get_council
 
@@ -101,7 +103,8 @@ def print_batches(
             a.c.reference,
             p.c.address,
             p.c.postcode,
-            t.document_files.c.pdf,
+            t.document_files.c.font_set,
+            t.document_files.c.pages.label("streams"),
         )
         .join(a, a.c.id == d.c.account_id)
         .join(t.document_files, t.document_files.c.document_id == d.c.id)
@@ -124,13 +127,14 @@ def print_batches(
     for postage, docs in sorted(by_postage.items()):
         stem = f"{council_code}-{on.isoformat()}-{postage}"
         pdf_path, manifest_path = out / f"{stem}.pdf", out / f"{stem}-manifest.csv"
-        writer = PdfWriter()
-        for r in docs:
-            writer.append(PdfReader(io.BytesIO(bytes(r.pdf))))
-        writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
-        buffer = io.BytesIO()
-        writer.write(buffer)
-        pdf_bytes = buffer.getvalue()
+        font_sets = {r.font_set for r in docs}
+        if len(font_sets) > 1:
+            raise DomainError(
+                f"the {postage} class letters for {on.isoformat()} were rendered with "
+                f"{len(font_sets)} different font sets; produce them again with one version"
+            )
+        streams = [page for r in docs for page in unpack(bytes(r.streams))]
+        pdf_bytes = assemble(streams, fonts_of(conn, font_sets.pop()))
         manifest = _manifest(docs, names)
         pdf_path.write_bytes(pdf_bytes)
         manifest_path.write_text(manifest, encoding="utf-8", newline="")

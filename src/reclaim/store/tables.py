@@ -467,15 +467,26 @@ documents = Table(
     ),
 )
 
-# A produced document's PDF, exactly as rendered (reprints are these bytes). Kept in the
-# database, beside its record, so a document and its PDF are written in one transaction, are
-# backed up together and cannot drift apart; kept in a table of its own so lists of
-# documents never read the bytes.
+# The embedded fonts' PDF objects, stored once under their SHA-256: every letter uses them.
+letter_fonts = Table(
+    "letter_fonts",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("objects", LargeBinary, nullable=False),
+)
+
+# What a produced document's PDF is made of: its compressed page streams (packed) and the
+# font set they use. The PDF is assembled from these, byte for byte as first rendered (the
+# document's content hash proves it), so a reprint is exact. Kept in the database beside the
+# record, so a document and its pages are written in one transaction, backed up together and
+# cannot drift apart; the fonts (about 45 KB of each PDF) are stored once, not per letter, so
+# a letter costs 2-4 KB; and in a table of its own, so lists of documents never read bytes.
 document_files = Table(
     "document_files",
     metadata,
     Column("document_id", ForeignKey("documents.id"), primary_key=True, autoincrement=False),
-    Column("pdf", LargeBinary, nullable=False),
+    Column("font_set", ForeignKey("letter_fonts.sha256"), nullable=False),
+    Column("pages", LargeBinary, nullable=False),
 )
 
 # One print-ready PDF per council, day and postage class, with its manifest. Made once.

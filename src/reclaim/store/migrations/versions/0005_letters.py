@@ -1,5 +1,5 @@
 """Letters: documents about a bill, a hold or a Breathing Space as well as a recovery step;
-a produced document's template, version, content hash and PDF; print batches; letterheads;
+a produced document's template, version, content hash and pages (fonts stored once); print batches; letterheads;
 large-print preferences.
 
 Revision ID: 0005
@@ -137,11 +137,23 @@ def upgrade() -> None:
             postgresql_where=sa.text("breathing_space_id IS NOT NULL"),
         )
     op.create_table(
+        "letter_fonts",
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("objects", sa.LargeBinary(), nullable=False),
+        sa.PrimaryKeyConstraint("sha256", name=op.f("pk_letter_fonts")),
+    )
+    op.create_table(
         "document_files",
         sa.Column("document_id", ID, autoincrement=False, nullable=False),
-        sa.Column("pdf", sa.LargeBinary(), nullable=False),
+        sa.Column("font_set", sa.String(length=64), nullable=False),
+        sa.Column("pages", sa.LargeBinary(), nullable=False),
         sa.ForeignKeyConstraint(
             ["document_id"], ["documents.id"], name=op.f("fk_document_files_document_id_documents")
+        ),
+        sa.ForeignKeyConstraint(
+            ["font_set"],
+            ["letter_fonts.sha256"],
+            name=op.f("fk_document_files_font_set_letter_fonts"),
         ),
         sa.PrimaryKeyConstraint("document_id", name=op.f("pk_document_files")),
     )
@@ -149,6 +161,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("document_files")
+    op.drop_table("letter_fonts")
     with op.batch_alter_table("documents") as batch_op:
         for index in (
             "ix_documents_breathing_space_id_account_id",
