@@ -12,9 +12,11 @@ Steps, at each size:
   decided and recorded with its reason, letters queued.
 * ``arrears_bare`` — the floor for the recovery run: the same tables read and each account's
   arrears computed in memory, nothing decided or written (the report prints the ratio).
+* ``letters`` — the recovery run's letters of 12 June produced: each composed from its
+  template and the facts of its case (read set-based), rendered to PDF and stored with its
+  hash (``reclaim letters produce`` without the year's demand notices, which are the annual
+  billing's own print run).
 * ``check`` — ``reclaim check`` over everything.
-
-Later work adds its own steps (the recovery run, letters) to STEPS.
 """
 
 from __future__ import annotations
@@ -146,6 +148,25 @@ def _step_arrears_bare(url: str, _work: Path, _size: int, _payments: int) -> int
     return accounts
 
 
+def _step_letters(url: str, _work: Path, _size: int, _payments: int) -> int:
+    from reclaim.services.letter_data import parse_letterhead, set_letterhead
+    from reclaim.services.letters import produce_documents
+    from reclaim.store.database import make_engine
+    from reclaim.store.unit_of_work import UnitOfWork
+
+    letterhead = Path(__file__).resolve().parent.parent / "examples" / "letterhead.toml"
+    engine = make_engine(url)
+    with UnitOfWork(engine) as uow:
+        head = parse_letterhead(letterhead.read_text(encoding="utf-8"), letterhead.name)
+        set_letterhead(uow.connection, "BENCH", head, TODAY)
+        report = produce_documents(uow.connection, "BENCH", TODAY, queue=False)
+        uow.commit()
+    engine.dispose()
+    if report.problems:
+        raise RuntimeError(f"letters not produced: {report.problems[:3]}")
+    return report.produced
+
+
 def _step_check(url: str, _work: Path, _size: int, _payments: int) -> int:
     from reclaim.services.checks import run_checks
     from reclaim.store.database import make_engine
@@ -167,6 +188,7 @@ STEPS: dict[str, Callable[[str, Path, int, int], int]] = {
     "post_payments": _step_post_payments,
     "recovery": _step_recovery,
     "arrears_bare": _step_arrears_bare,
+    "letters": _step_letters,
     "check": _step_check,
 }
 

@@ -177,12 +177,16 @@ def produce_documents(
     on: date,
     progress: Progress | None = None,
     chunk_size: int = 2000,
+    *,
+    queue: bool = True,
 ) -> ProduceReport:
     """Queue and produce the council's letters up to ``on`` (the service the CLI, the print
-    batch and the demo call)."""
+    batch and the demo call). ``queue=False`` produces only what is already queued (the
+    recovery run's and the court's letters), not the bills', holds' and Breathing Spaces'."""
     council_id, country = _council(conn, council_code)
     report = ProduceReport(council_code, on)
-    report.queued = queue_documents(conn, council_code, on)
+    if queue:
+        report.queued = queue_documents(conn, council_code, on)
     letterhead = letterhead_of(conn, council_id, council_code)
     d, a = t.documents, t.accounts
     queued = conn.execute(

@@ -100,14 +100,30 @@ class Font:
             (n + 3, _stream(cmap, "/Filter /FlateDecode")),
         ]
 
+        # str.translate to the subset's codes: every character not in the subset becomes "?".
+        self.codes = {u: chr(i) for i, u in enumerate(SUBSET)}
+        self.codes.update({u: "?" for u in range(128, 256) if u not in self.code})
+        self.space = self.widths[32]
+        self.words: dict[str, float] = {}
+
     def encode(self, text: str) -> bytes:
-        code = self.code
-        return bytes(code.get(ord(c), 63) for c in text)
+        return text.translate(self.codes).encode("latin-1", errors="replace")
+
+    def word_width(self, word: str) -> float:
+        """A word's width in thousandths of the size (remembered: letters repeat words)."""
+        known = self.words.get(word)
+        if known is None:
+            code, widths = self.code, self.widths
+            known = float(sum(widths[code.get(ord(c), 63)] for c in word))
+            if len(self.words) < 200_000:
+                self.words[word] = known
+        return known
 
     def width(self, text: str, size: float) -> float:
         """The width of text in points."""
-        code, widths = self.code, self.widths
-        return float(sum(widths[code.get(ord(c), 63)] for c in text)) * size / 1000
+        words = text.split(" ")
+        total = sum(self.word_width(w) for w in words) + self.space * (len(words) - 1)
+        return total * size / 1000
 
 
 @cache
@@ -172,18 +188,21 @@ class Page:
 
 def wrap(font: Font, size: float, text: str, width_mm: float) -> list[str]:
     """Greedy word wrap to a width; a word longer than the line is left whole."""
-    limit = width_mm * MM
+    limit = width_mm * MM * 1000 / size
+    space = font.space
     lines: list[str] = []
-    line = ""
+    line: list[str] = []
+    used = 0.0
     for word in text.split():
-        candidate = f"{line} {word}" if line else word
-        if line and font.width(candidate, size) > limit:
-            lines.append(line)
-            line = word
+        w = font.word_width(word)
+        if line and used + space + w > limit:
+            lines.append(" ".join(line))
+            line, used = [word], w
         else:
-            line = candidate
+            used += (space if line else 0.0) + w
+            line.append(word)
     if line:
-        lines.append(line)
+        lines.append(" ".join(line))
     return lines or [""]
 
 
