@@ -72,7 +72,9 @@ class Font:
         face = TTFontFace(str(FONT_DIR / file))
         self.resource = resource
         self.code = {u: i for i, u in enumerate(SUBSET)}
-        self.widths = [face.getCharWidth(u) or face.defaultWidth for u in SUBSET]
+        self.widths: list[float] = [
+            float(face.getCharWidth(u) or face.defaultWidth) for u in SUBSET
+        ]
         self.ascent, self.descent = face.ascent, face.descent
         name = "AAAAAA+" + face.name.decode("ascii")
         program = face.makeSubset(SUBSET)
@@ -103,7 +105,7 @@ class Font:
         # str.translate to the subset's codes: every character not in the subset becomes "?".
         self.codes = {u: chr(i) for i, u in enumerate(SUBSET)}
         self.codes.update({u: "?" for u in range(128, 256) if u not in self.code})
-        self.space = self.widths[32]
+        self.space = float(self.widths[32])
         self.words: dict[str, float] = {}
 
     def encode(self, text: str) -> bytes:
