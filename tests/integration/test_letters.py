@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-import typer
 from click.testing import Result
 from pypdf import PdfReader
 from sqlalchemy import Engine, select, update
 
-from reclaim.cli.letters_commands import document_app, letters_app
+from reclaim.cli.main import app as cli
 from reclaim.domain.errors import DomainError
 from reclaim.imports.payments import import_payments
 from reclaim.services.letter_data import parse_letterhead, set_letterhead
@@ -217,9 +217,6 @@ def test_a_hold_is_acknowledged_by_letter(engine: Engine, tmp_path: Path) -> Non
 
 # ---- the commands -------------------------------------------------------------------------------
 
-cli = typer.Typer()
-cli.add_typer(letters_app, name="letters")
-cli.add_typer(document_app, name="document")
 
 
 def test_the_letters_and_document_commands(
@@ -270,6 +267,14 @@ def test_the_letters_and_document_commands(
     assert (tmp_path / "copy.pdf").read_bytes() == pdf
     said = reclaim_cli.refused("document", "get", "999", "--out", tmp_path / "x.pdf")
     assert "there is no document 999" in said
+    said = reclaim_cli.ok("account", "show", "CT-2")
+    assert "Documents" in said
+    assert "council-tax-reminder v1" in said and "council-tax-bill v1" in said and "sent" in said
+    shown = json.loads(reclaim_cli.ok("account", "show", "CT-2", "--json"))
+    assert [(d["letter"], d["status"], d["pages"]) for d in shown["documents"]] == [
+        ("council-tax-reminder", "sent", 2),
+        ("council-tax-bill", "sent", 2),
+    ]
 
 
 class LetterCommands(Commands):
