@@ -14,7 +14,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from reclaim.domain.letters.content import Recipient, Style
-from reclaim.domain.letters.templates import Facts, FactKind, compose
+from reclaim.domain.letters.templates import FactKind, Facts, compose
 from reclaim.money import Money
 from reclaim.services.letter_data import advice, parse_letterhead, templates
 from reclaim.services.letters_pdf import render
@@ -75,12 +75,17 @@ def facts_for(name: str, kind: FactKind) -> Facts:
         return replace(facts, amount=Money.parse("1234.56"), instalments=DUE[:2])
     if "summons" in name:
         return replace(
-            facts, amount=Money.parse("1234.56"), costs=Money.parse("70.00"),
-            hearing_on=date(2026, 6, 19), balance=Money.parse("1304.56"),
+            facts,
+            amount=Money.parse("1234.56"),
+            costs=Money.parse("70.00"),
+            hearing_on=date(2026, 6, 19),
+            balance=Money.parse("1304.56"),
         )
     if "liability-order" in name:
         return replace(
-            facts, amount=Money.parse("1304.56"), costs=Money.parse("40.00"),
+            facts,
+            amount=Money.parse("1304.56"),
+            costs=Money.parse("40.00"),
             balance=Money.parse("1344.56"),
         )
     return facts
@@ -93,8 +98,12 @@ def main(out: Path) -> None:
         letter = compose(template, facts_for(name, template.kind), HEAD, TO, advice(), welsh=welsh)
         _png(render(letter).pdf, out / name)
     large = compose(
-        templates()["council-tax-reminder"], facts_for("council-tax-reminder", FactKind.NOTICE),
-        HEAD, TO, advice(), style=Style.LARGE_PRINT,
+        templates()["council-tax-reminder"],
+        facts_for("council-tax-reminder", FactKind.NOTICE),
+        HEAD,
+        TO,
+        advice(),
+        style=Style.LARGE_PRINT,
     )
     _png(render(large).pdf, out / "council-tax-reminder-large-print")
 

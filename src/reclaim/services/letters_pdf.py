@@ -29,10 +29,11 @@ from __future__ import annotations
 import hashlib
 import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import BinaryIO
 
 import reportlab
 from reportlab.pdfbase.ttfonts import TTFontFace, makeToUnicodeCMap
@@ -432,3 +433,53 @@ def assemble(pages: Sequence[bytes], fonts_packed: bytes) -> bytes:
         xref,
     )
     return bytes(out)
+
+
+def write_pdf(file: BinaryIO, pages: Iterable[bytes], fonts_packed: bytes) -> str:
+    """A print batch: page streams written to a file as they come (a million letters need not
+    be in memory), the fonts once; returns the file's SHA-256."""
+    digest = hashlib.sha256()
+    written = 0
+    offsets: dict[int, int] = {}
+
+    def put(data: bytes) -> None:
+        nonlocal written
+        file.write(data)
+        digest.update(data)
+        written += len(data)
+
+    def obj(number: int, body: bytes) -> None:
+        offsets[number] = written
+        put(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+
+    put(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    for number, body in unpack_objects(fonts_packed):
+        obj(number, body)
+    resources = b"<< /Font << /F1 3 0 R /F2 7 0 R >> >>"
+    n = FIRST_PAGE_OBJECT
+    kids: list[int] = []
+    for content in pages:
+        obj(
+            n,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Resources %s "
+            b"/Contents %d 0 R >>" % (PAGE_W, PAGE_H, resources, n + 1),
+        )
+        obj(n + 1, _stream(content, "/Filter /FlateDecode"))
+        kids.append(n)
+        n += 2
+    info = n
+    obj(info, b"<< /Producer (Reclaim) >>")
+    obj(1, b"<< /Type /Catalog /Pages 2 0 R >>")
+    obj(
+        2,
+        b"<< /Type /Pages /Kids [%s] /Count %d >>"
+        % (b" ".join(b"%d 0 R" % k for k in kids), len(kids)),
+    )
+    xref = written
+    put(b"xref\n0 %d\n0000000000 65535 f \n" % (info + 1))
+    put(b"".join(b"%010d 00000 n \n" % offsets[k] for k in range(1, info + 1)))
+    put(
+        b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+        % (info + 1, info, xref)
+    )
+    return digest.hexdigest()

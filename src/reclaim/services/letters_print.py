@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -26,8 +27,9 @@ from reclaim.domain.errors import DomainError
 from reclaim.domain.letters.content import DocumentStatus, Postage, split_address
 from reclaim.domain.recovery.engine import Action
 from reclaim.services.letters import DEMANDING, ProduceReport, fonts_of, produce_documents
-from reclaim.services.letters_pdf import assemble, unpack
+from reclaim.services.letters_pdf import unpack, write_pdf
 from reclaim.store import tables as t
+from reclaim.store.bulk import chunked
 from reclaim.store.repositories import get_council
 
 MANIFEST_COLUMNS = (
@@ -104,7 +106,6 @@ def print_batches(
             p.c.address,
             p.c.postcode,
             t.document_files.c.font_set,
-            t.document_files.c.pages.label("streams"),
         )
         .join(a, a.c.id == d.c.account_id)
         .join(t.document_files, t.document_files.c.document_id == d.c.id)
@@ -133,13 +134,13 @@ def print_batches(
                 f"the {postage} class letters for {on.isoformat()} were rendered with "
                 f"{len(font_sets)} different font sets; produce them again with one version"
             )
-        streams = [page for r in docs for page in unpack(bytes(r.streams))]
-        pdf_bytes = assemble(streams, fonts_of(conn, font_sets.pop()))
+        with pdf_path.open("wb") as file:
+            pdf_sha = write_pdf(
+                file, _streams(conn, [r.id for r in docs]), fonts_of(conn, font_sets.pop())
+            )
         manifest = _manifest(docs, names)
-        pdf_path.write_bytes(pdf_bytes)
         manifest_path.write_text(manifest, encoding="utf-8", newline="")
         pages = sum(r.pages for r in docs)
-        pdf_sha = hashlib.sha256(pdf_bytes).hexdigest()
         batch_id = conn.execute(
             pb.insert()
             .values(
@@ -168,6 +169,17 @@ def print_batches(
     return report
 
 
+def _streams(conn: Connection, ids: list[int]) -> Iterator[bytes]:
+    """The documents' page streams in the given order, read a chunk at a time."""
+    f = t.document_files
+    for chunk in chunked(ids, 2000):
+        found = dict(
+            conn.execute(select(f.c.document_id, f.c.pages).where(f.c.document_id.in_(chunk))).all()
+        )
+        for i in chunk:
+            yield from unpack(bytes(found[i]))
+
+
 def _cancel_paid(conn: Connection, council_id: int, on: date) -> int:
     """Produced notices about a year that is now paid: cancelled, with the reason."""
     d, a, e, po = t.documents, t.accounts, t.recovery_events, t.postings
@@ -192,10 +204,10 @@ def _cancel_paid(conn: Connection, council_id: int, on: date) -> int:
         .scalars()
         .all()
     )
-    if ids:
+    for chunk in chunked(ids):
         conn.execute(
             update(d)
-            .where(d.c.id.in_(ids))
+            .where(d.c.id.in_(chunk))
             .values(
                 status=DocumentStatus.CANCELLED.value,
                 cancelled_reason=f"the year was paid before printing on {on.isoformat()}",
@@ -207,15 +219,16 @@ def _cancel_paid(conn: Connection, council_id: int, on: date) -> int:
 def _names(conn: Connection, document_ids: set[int]) -> dict[int, str]:
     d, ap, pa = t.documents, t.account_parties, t.parties
     found: dict[int, list[str]] = {}
-    rows = conn.execute(
-        select(d.c.id, pa.c.name)
-        .join(ap, ap.c.account_id == d.c.account_id)
-        .join(pa, pa.c.id == ap.c.party_id)
-        .where(d.c.id.in_(sorted(document_ids)))
-        .order_by(d.c.id, pa.c.id)
-    )
-    for row in rows:
-        found.setdefault(row.id, []).append(row.name)
+    for chunk in chunked(sorted(document_ids)):
+        rows = conn.execute(
+            select(d.c.id, pa.c.name)
+            .join(ap, ap.c.account_id == d.c.account_id)
+            .join(pa, pa.c.id == ap.c.party_id)
+            .where(d.c.id.in_(chunk))
+            .order_by(d.c.id, pa.c.id)
+        )
+        for row in rows:
+            found.setdefault(row.id, []).append(row.name)
     return {k: " and ".join(v) for k, v in found.items()}
 
 
