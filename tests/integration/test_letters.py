@@ -282,3 +282,37 @@ class LetterCommands(Commands):
             [str(a) for a in args],
             env={"RECLAIM_DATABASE_URL": self.url, "COLUMNS": "1000", "NO_COLOR": "1"},
         )
+
+
+def test_a_bill_replaced_before_its_letter_was_produced_is_not_sent(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from reclaim.services.liability_changes import ask_for_instalments
+    from reclaim.store.repositories import find_accounts
+
+    billed_council(engine, tmp_path)
+    with_letterhead(engine)
+    with UnitOfWork(engine) as uow:
+        account = find_accounts(uow.connection, "CT-2")[0]
+        ask_for_instalments(
+            uow.connection,
+            account,
+            12,
+            reason="letter of 12 March",
+            today=date(2026, 3, 13),
+            issued_on=date(2026, 3, 13),
+        )
+        uow.commit()
+    report = produce(engine, date(2026, 3, 13))
+    assert (report.produced, report.cancelled) == (2, 1)  # type: ignore[attr-defined]
+    d = t.documents
+    with UnitOfWork(engine) as uow:
+        rows = uow.connection.execute(
+            select(d.c.bill_id, d.c.status, d.c.cancelled_reason)
+            .join(t.accounts)
+            .where(t.accounts.c.reference == "CT-2")
+            .order_by(d.c.bill_id)
+        ).all()
+    (old_id, old, why), (new_id, new, _) = rows
+    assert (old, new) == ("cancelled", "produced")
+    assert why == f"bill {old_id} was replaced by bill {new_id} first"

@@ -185,7 +185,8 @@ def test_a_bill_lists_its_working_and_its_instalments() -> None:
 def test_a_welsh_councils_letter_carries_the_welsh_wording_before_the_english() -> None:
     said = flat(text_of(letter("council-tax-reminder-wales", welsh=True)))
     assert said.index("Nodyn atgoffa Treth Gyngor") < said.index("Council Tax reminder")
-    assert "Talwch £250.56 erbyn Tuesday 26 May 2026." in said
+    assert "Talwch £250.56 erbyn Dydd Mawrth 26 Mai 2026." in said
+    assert "Please pay £250.56 by Tuesday 26 May 2026." in said
     english = flat(text_of(letter("council-tax-reminder-wales")))
     assert "Nodyn" not in english
 

@@ -242,7 +242,7 @@ class _Case:
     recipient: Recipient | None
     kind: AccountKind
     style: Style
-    paid: bool  # a demanding notice about a year now paid in full
+    cancel: str | None  # why it is not to be sent: a notice about a paid year, a replaced bill
 
 
 def _produce_chunk(
@@ -260,14 +260,9 @@ def _produce_chunk(
     cancelled: list[dict[str, Any]] = []
     fonts_used: set[str] = set()
     welsh = country is Country.WALES
-    for case in _cases(conn, ids, letterhead, summons_costs):
-        if case.paid:
-            cancelled.append(
-                {
-                    "i": case.document_id,
-                    "r": f"the year was paid before the letter was produced on {on.isoformat()}",
-                }
-            )
+    for case in _cases(conn, ids, on, letterhead, summons_costs):
+        if case.cancel:
+            cancelled.append({"i": case.document_id, "r": case.cancel})
             continue
         template = shipped.get(case.letter)
         if template is None:
@@ -352,7 +347,11 @@ def _bind(name: str) -> Any:
 
 
 def _cases(
-    conn: Connection, ids: Sequence[int], letterhead: Letterhead, summons_costs: _SummonsCosts
+    conn: Connection,
+    ids: Sequence[int],
+    on: date,
+    letterhead: Letterhead,
+    summons_costs: _SummonsCosts,
 ) -> Iterable[_Case]:
     d, a, p = t.documents, t.accounts, t.properties
     docs = conn.execute(
@@ -387,6 +386,7 @@ def _cases(
     in_force = _bills_in_force(conn, years)
     bills = _by_id(conn, t.bills, bill_ids | set(in_force.values()))
     plans = _plans(conn, {b.plan_id for b in bills.values() if b.plan_id is not None})
+    replaced = _replaced(conn, bill_ids, on)
     balances = _balances(conn, accounts)
     for r in docs:
         kind = AccountKind(r.kind)
@@ -403,7 +403,7 @@ def _cases(
             "issued_on": r.created_on,
             "property": ", ".join((*split_address(r.address or ""), r.postcode or "")).strip(", "),
         }
-        paid = False
+        cancel = None
         if r.event_id:
             e = events[r.event_id]
             year = FinancialYear(e.financial_year)
@@ -427,9 +427,12 @@ def _cases(
                 summons_costs=summons_costs(kind, e.financial_year),
                 instalments=instalments,
             )
-            paid = Action(e.action) in DEMANDING and not balance.is_positive
+            if Action(e.action) in DEMANDING and not balance.is_positive:
+                cancel = f"the year was paid before the letter was produced on {on.isoformat()}"
         elif r.bill_id:
             b = bills[r.bill_id]
+            if r.bill_id in replaced:
+                cancel = f"bill {r.bill_id} was replaced by bill {replaced[r.bill_id]} first"
             facts = Facts(
                 **{**base, "issued_on": b.issued_on},
                 year=str(FinancialYear(b.financial_year)),
@@ -464,8 +467,22 @@ def _cases(
             recipient,
             kind,
             styles.get(r.account_id, Style.STANDARD),
-            paid,
+            cancel,
         )
+
+
+def _replaced(conn: Connection, bill_ids: set[int], on: date) -> dict[int, int]:
+    """Bills replaced by a later bill issued by ``on``: their demand notice is not sent."""
+    b = t.bills
+    found: dict[int, int] = {}
+    for chunk in chunked(sorted(bill_ids)):
+        rows = conn.execute(
+            select(b.c.supersedes_id, b.c.id).where(
+                b.c.supersedes_id.in_(chunk), b.c.issued_on <= on
+            )
+        )
+        found.update({row.supersedes_id: row.id for row in rows})
+    return found
 
 
 def _debt_words(kind: AccountKind) -> str:

@@ -105,6 +105,36 @@ def date_words(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
+WELSH_DAYS = (
+    "Dydd Llun",
+    "Dydd Mawrth",
+    "Dydd Mercher",
+    "Dydd Iau",
+    "Dydd Gwener",
+    "Dydd Sadwrn",
+    "Dydd Sul",
+)
+WELSH_MONTHS = (
+    "Ionawr",
+    "Chwefror",
+    "Mawrth",
+    "Ebrill",
+    "Mai",
+    "Mehefin",
+    "Gorffennaf",
+    "Awst",
+    "Medi",
+    "Hydref",
+    "Tachwedd",
+    "Rhagfyr",
+)
+
+
+def date_words_cy(day: date) -> str:
+    """A date as a Welsh letter says it: 'Dydd Mawrth 26 Mai 2026'."""
+    return f"{WELSH_DAYS[day.weekday()]} {day.day} {WELSH_MONTHS[day.month - 1]} {day.year}"
+
+
 def short_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 

@@ -47,6 +47,7 @@ from reclaim.domain.letters.content import (
     Recipient,
     Style,
     date_words,
+    date_words_cy,
     money_words,
     short_date,
 )
@@ -98,8 +99,10 @@ class Facts:
     instalments: tuple[tuple[date, Money], ...] = ()
     bill_lines: tuple[tuple[str, Money], ...] = ()
 
-    def words(self) -> dict[str, str]:
-        """Every fact present, as the letter says it; absent facts are left out."""
+    def words(self, welsh: bool = False) -> dict[str, str]:
+        """Every fact present, as the letter says it (dates in Welsh for Welsh wording);
+        absent facts are left out."""
+        say_date = date_words_cy if welsh else date_words
         out: dict[str, str] = {}
         for key in _FIELD_FACTS:
             value = getattr(self, key)
@@ -108,13 +111,13 @@ class Facts:
             if isinstance(value, Money):
                 out[key] = money_words(value)
             elif isinstance(value, date):
-                out[key] = date_words(value)
+                out[key] = say_date(value)
             elif isinstance(value, str):
                 out[key] = value
         if self.amount is not None and self.costs is not None:
             out["total"] = money_words(self.amount + self.costs)
         if self.instalments:
-            out["first_due"] = date_words(self.instalments[0][0])
+            out["first_due"] = say_date(self.instalments[0][0])
             out["instalment_count"] = str(len(self.instalments))
         return out
 
@@ -292,11 +295,12 @@ def compose(
     leaves the section out; any other fact the wording needs and the case lacks is an error,
     never a blank in a letter."""
     words = facts.words()
+    words_cy = facts.words(welsh=True)
     blocks: list[Block] = []
 
-    def fill(text: str, where: str) -> str:
+    def fill(text: str, where: str, cy: bool = False) -> str:
         try:
-            return TextTemplate(text).substitute(words)
+            return TextTemplate(text).substitute(words_cy if cy else words)
         except KeyError as e:
             raise DomainError(
                 f"the letter {template.name} ({where}) needs {e.args[0]!r}, which "
@@ -307,13 +311,13 @@ def compose(
         if s.when and not _present(facts, s.when, words):
             continue
         where = f"section {n}"
-        languages = ((s.heading_cy, s.text_cy, s.box_cy),) if welsh else ()
-        for heading, paragraphs, box in (*languages, (s.heading, s.text, s.box)):
+        languages = ((s.heading_cy, s.text_cy, s.box_cy, True),) if welsh else ()
+        for heading, paragraphs, box, cy in (*languages, (s.heading, s.text, s.box, False)):
             if heading:
-                blocks.append(Block(BlockKind.HEADING, fill(heading, where)))
-            blocks.extend(Block(BlockKind.PARAGRAPH, fill(p, where)) for p in paragraphs)
+                blocks.append(Block(BlockKind.HEADING, fill(heading, where, cy)))
+            blocks.extend(Block(BlockKind.PARAGRAPH, fill(p, where, cy)) for p in paragraphs)
             if box:
-                blocks.append(Block(BlockKind.BOX, fill(box, where)))
+                blocks.append(Block(BlockKind.BOX, fill(box, where, cy)))
         if s.table is not None:
             rows = facts.table(s.table)
             if rows:
