@@ -129,8 +129,11 @@ def test_reclaim_bench_measures_every_step_and_writes_the_figures(tmp_path: Path
         ("post_payments", 300, 200),
         ("recovery", 300, figures["figures"][3]["items"]),
         ("arrears_bare", 300, figures["figures"][4]["items"]),
+        ("letters", 300, figures["figures"][5]["items"]),
         ("check", 300, 300),
     ]
+    # Every step the run took that sends a letter has its letter produced.
+    assert 0 < figures["figures"][5]["items"] <= figures["figures"][3]["items"]
     # The run reads every year billed with a charge (exempt ones owe nothing); the bare pass
     # counts those in arrears.
     assert 0 < figures["figures"][4]["items"] <= figures["figures"][3]["items"] <= billable

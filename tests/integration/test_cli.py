@@ -370,6 +370,7 @@ def test_account_show_json_gives_the_whole_account(testbury, engine, tmp_path):
         },
         "bills": [],
         "holds": [],
+        "documents": [],
         "recovery": {"stage": "none", "events": []},
     }
 
