@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from reclaim.calendar import Country, business_date
+from reclaim.cli.demo_command import demo as demo_command
 from reclaim.cli.output import (
     console,
     errors,
@@ -824,6 +825,9 @@ def example(
     from reclaim.cli.example import run_example
 
     run_example(db, console)
+
+
+app.command("demo")(demo_command)
 
 
 @app.command()
