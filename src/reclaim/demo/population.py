@@ -132,7 +132,7 @@ def generate(
     sundry invoices (the benchmark's mix)."""
     p = settings.population
     total = accounts if accounts is not None else p.dwellings + p.business_premises
-    business_share = p.business_premises / max(p.dwellings + p.business_premises, 1)
+    everyone = max(p.dwellings + p.business_premises, 1)
     rng = random.Random(seed)
     bands = "".join(band * round(share * 100) for band, share in p.bands)
     ev = settings.events
@@ -150,7 +150,7 @@ def generate(
                 "", "", "", 0, "card", "", 3, "", False, "", 0, "",
                 _pick(rng, settings.council_tax), invoice_pence=rng.randrange(2_000, 250_000),
             )  # fmt: skip
-        elif roll < sundry_share + (1 - sundry_share) * business_share:
+        elif n * p.business_premises // everyone != (n - 1) * p.business_premises // everyone:
             rv = int(rng.lognormvariate(9.6, 1.0))
             rv = min(max(rv, 1_500), 2_000_000)
             relief = "small_business" if rv <= 15_000 else ""
