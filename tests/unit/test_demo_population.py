@@ -92,7 +92,7 @@ def test_a_smaller_population_keeps_the_mix_of_dwellings_and_premises():
 
 def test_a_behaviour_file_with_problems_is_refused_naming_each(tmp_path: Path):
     text = SHIPPED.read_text(encoding="utf-8")
-    text = text.replace("pays_on_time = 0.829", "pays_on_time = 0.9").replace(
+    text = text.replace("pays_on_time = 0.80", "pays_on_time = 0.9").replace(
         'band_d = "2123.45"', 'band_d = "21.234"'
     )
     text = text.replace("direct_debit = 0.75 ", "direct_debit = 1.75 ")

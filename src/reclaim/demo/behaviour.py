@@ -36,6 +36,7 @@ class Population:
     business_premises: int
     direct_debit: float
     twelve_instalments: float
+    business_twelve_instalments: float
     single_person_discount: float
     council_tax_reduction: float
     exemption: float
@@ -74,6 +75,7 @@ class DemoSettings:
 POPULATION_SHARES = (
     "direct_debit",
     "twelve_instalments",
+    "business_twelve_instalments",
     "single_person_discount",
     "council_tax_reduction",
     "exemption",

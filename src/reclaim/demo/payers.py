@@ -81,7 +81,8 @@ class PaymentPlan:
                 break
             if b is Behaviour.LATE_AFTER_REMINDER and rng.random() < 0.3:
                 continue  # missed: the reminder brings it in
-            when = day if dd else max(after, day - timedelta(days=rng.randrange(0, 5)))
+            # Direct Debits are collected on the day; others pay on the day or a few after.
+            when = day if dd else day + timedelta(days=rng.randrange(0, 4))
             returned = dd and rng.random() < dd_failure
             self.add(when, Planned(account.reference, pence, account.method, returned))
 

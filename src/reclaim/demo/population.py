@@ -143,7 +143,7 @@ def generate(
         dd = rng.random() < p.direct_debit
         method = "direct_debit" if dd else rng.choice(OTHER_METHODS)
         day = rng.choice(DAYS) if dd else "1"
-        instalments = 12 if rng.random() < p.twelve_instalments else 10
+        twelve = rng.random()
         if roll < sundry_share:
             yield DemoAccount(
                 n, f"{prefix}SD{n:08d}", "sundry_debt", _person(rng, n), _born(rng, p.over_65),
@@ -160,7 +160,8 @@ def generate(
                 n, f"{prefix}NNDR{n:08d}", "business_rates",
                 f"{LAST[n % len(LAST)]} {TRADES[n % len(TRADES)]} Ltd", None,
                 f"Unit {n % 200 + 1} {n} {street}", postcode, "", rv, method, day,
-                instalments, "", False, "", 0, relief, _pick(rng, settings.business_rates),
+                12 if twelve < p.business_twelve_instalments else 10, "", False, "", 0, relief,
+                _pick(rng, settings.business_rates),
                 disputed_on=_day_in(rng, year) if rng.random() < ev.disputed else None,
             )  # fmt: skip
         else:
@@ -178,7 +179,8 @@ def generate(
             dies = rng.random() < ev.deaths * (4 if born.year < year.start.year - 65 else 0.5)
             yield DemoAccount(
                 n, f"{prefix}CT{n:08d}", "council_tax", _person(rng, n), born,
-                f"{n} {street}", postcode, band, 0, method, day, instalments, parish,
+                f"{n} {street}", postcode, band, 0, method, day,
+                12 if twelve < p.twelve_instalments else 10, parish,
                 rng.random() < p.single_person_discount, exempt, reduction, "", behaviour,
                 moves_on=_day_in(rng, year) if moves and not exempt else None,
                 dies_on=_day_in(rng, year) if dies and not moves else None,

@@ -105,8 +105,8 @@ def _collection_section(c: Collection) -> str:
         )
     )
     verdict = (
-        f'<span class="{"ok" if inside else "off"}">every month within '
-        f"{c.widest_gap:.2f} points of the target</span>"
+        f'<span class="{"ok" if inside else "off"}">at most {c.widest_gap:.2f} points from '
+        "the target at any month end</span>"
     )
     return (
         f"<h2>{escape(c.kind)}</h2><p>Net collectable debit {pounds(c.net_debit_pence)}; "
