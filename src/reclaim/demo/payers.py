@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from reclaim.calendar import WorkingDays
 from reclaim.demo.behaviour import Behaviour
 from reclaim.demo.population import DemoAccount
 
@@ -44,10 +43,10 @@ class Planned:
 class PaymentPlan:
     """The payments planned for each day of the year."""
 
-    def __init__(self, rng: random.Random, working_days: WorkingDays, last_day: date) -> None:
+    def __init__(self, rng: random.Random, last_day: date, pays_after_order: float) -> None:
         self.rng = rng
-        self.working_days = working_days
         self.last_day = last_day
+        self.pays_after_order = pays_after_order
         self.by_day: dict[date, list[Planned]] = defaultdict(list)
 
     def add(self, day: date, planned: Planned) -> None:
@@ -124,5 +123,3 @@ class PaymentPlan:
             self.parts(account, on + timedelta(days=10), 4, "card", "arrangement")
             return "arrangement after an officer's review"
         return ""
-
-    pays_after_order = 0.5

@@ -108,8 +108,7 @@ class Simulation:
         self.population = population
         self.rng = random.Random(seed * 7919 + 17)
         self.working_days = WorkingDays(Country.ENGLAND)
-        self.plan = PaymentPlan(self.rng, self.working_days, year.end)
-        self.plan.pays_after_order = settings.events.pays_after_order
+        self.plan = PaymentPlan(self.rng, year.end, settings.events.pays_after_order)
         self.tally = YearTally(accounts=len(population))
         self.ids: dict[str, int] = {}
         self.references: dict[int, str] = {}
