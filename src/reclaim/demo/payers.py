@@ -37,7 +37,7 @@ class Planned:
         """What is paid, given the account's balance: never more than it owes."""
         if self.pence is None:
             return -(-balance // self.parts_left) if balance > 0 else 0
-        return min(self.pence, balance)
+        return max(min(self.pence, balance), 0)
 
 
 class PaymentPlan:
