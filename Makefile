@@ -14,6 +14,7 @@ MAKEFLAGS += --no-print-directory
 PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 BENCH_ARGS ?=
+DEMO_ARGS ?=
 
 # `setup` may install uv itself, possibly somewhere not on PATH, so resolve it
 # lazily (recursive `=`, evaluated when a recipe runs, i.e. after `setup`).
@@ -21,7 +22,7 @@ UV = $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 # --locked: never rewrite uv.lock behind anyone's back; fail if it is stale.
 RUN = $(UV) run --locked
 
-.PHONY: help setup lint test demo bench format clean
+.PHONY: help setup lint test demo example bench format clean
 
 help: ## List the targets (this message)
 	@echo "Usage: make <target> [PYTEST_ARGS='...'] [BENCH_ARGS='...']"
@@ -54,7 +55,10 @@ test: setup ## Start PostgreSQL if needed and run pytest (PYTEST_ARGS=... for ex
 	echo "test: pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)"; \
 	$(RUN) pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-demo: setup ## Run the bundled example end to end (init, import, check)
+demo: setup ## Simulate the demo council's year and write its year-end report (DEMO_ARGS=...)
+	@$(RUN) reclaim demo $(DEMO_ARGS)
+
+example: setup ## Run the small bundled example end to end (init, import, bill, pay, check)
 	@$(RUN) reclaim example
 
 bench: setup ## Run the benchmarks (BENCH_ARGS=... for options)

@@ -4,9 +4,13 @@ Steps, at each size:
 
 * ``import_accounts`` — ``reclaim import accounts`` of a file of N accounts into an empty
   database (parse, check every row, write parties, properties, accounts, charges, schedules).
-* ``bill`` — ``reclaim bill`` for 2026/27 (Band D £2,000.00, issued 10 March 2026): every
+* ``bill`` — ``reclaim bill`` for 2026/27 (the demo council's Band D and parishes, issued
+  10 March 2026): every
   council tax and business rates account billed, with its lines, charge and instalments.
-* ``post_payments`` — ``reclaim import payments`` of a payment file (default 100,000 lines,
+* ``pay_to_date`` — ``reclaim import payments`` of the payments made from April to the
+  benchmark's day, a file a month, as the demo council's people pay (most every instalment,
+  some late, a minority nothing): about two and a half payments an account.
+* ``post_payments`` — ``reclaim import payments`` of one day's takings (default 100,000 lines,
   never more than N) against those accounts: match, allocate, post, record allocations.
 * ``recovery`` — ``reclaim run recovery`` as of 12 June 2026: every billed account's next step
   decided and recorded with its reason, letters queued.
@@ -69,7 +73,9 @@ def _step_import_accounts(url: str, work: Path, size: int, _payments: int) -> in
     engine = make_engine(url)
     migrate(engine)
     with UnitOfWork(engine) as uow:
-        councils.add(uow.connection, "BENCH", "Benchmark Borough Council", Country.ENGLAND)
+        councils.add(
+            uow.connection, synthetic.COUNCIL, "Benchmark Borough Council", Country.ENGLAND
+        )
         uow.commit()
     path = work / f"accounts-{size}.csv"
     with UnitOfWork(engine) as uow:
@@ -81,7 +87,6 @@ def _step_import_accounts(url: str, work: Path, size: int, _payments: int) -> in
 
 def _step_bill(url: str, _work: Path, _size: int, _payments: int) -> int:
     from reclaim.calendar import FinancialYear, InstalmentDay
-    from reclaim.money import Money
     from reclaim.services.billing import bill_year
     from reclaim.services.council_years import CouncilYear, set_year
     from reclaim.store.database import make_engine
@@ -95,9 +100,9 @@ def _step_bill(url: str, _work: Path, _size: int, _payments: int) -> int:
             CouncilYear(
                 "BENCH",
                 year,
-                Money.parse("2000.00"),
+                synthetic.SETTINGS.band_d,
                 InstalmentDay.DAY_1,
-                tuple((parish, Money.parse(amount)) for parish, amount in synthetic.PARISHES),
+                synthetic.SETTINGS.parishes,
             ),
         )
         uow.commit()
@@ -106,6 +111,21 @@ def _step_bill(url: str, _work: Path, _size: int, _payments: int) -> int:
         uow.commit()
     engine.dispose()
     return run.billed
+
+
+def _step_pay_to_date(url: str, work: Path, size: int, _payments: int) -> int:
+    from reclaim.imports.payments import import_payments
+    from reclaim.store.database import make_engine
+    from reclaim.store.unit_of_work import UnitOfWork
+
+    engine = make_engine(url)
+    rows = 0
+    for path in sorted(work.glob(f"payments-to-date-{size}-*.csv")):
+        with UnitOfWork(engine) as uow:
+            rows += import_payments(uow.connection, path, today=TODAY, now=NOW).rows
+            uow.commit()
+    engine.dispose()
+    return rows
 
 
 def _step_post_payments(url: str, work: Path, size: int, payments: int) -> int:
@@ -185,6 +205,7 @@ def _step_check(url: str, _work: Path, _size: int, _payments: int) -> int:
 STEPS: dict[str, Callable[[str, Path, int, int], int]] = {
     "import_accounts": _step_import_accounts,
     "bill": _step_bill,
+    "pay_to_date": _step_pay_to_date,
     "post_payments": _step_post_payments,
     "recovery": _step_recovery,
     "arrears_bare": _step_arrears_bare,
@@ -277,7 +298,8 @@ def run_bench(
             n_payments = min(payments, size)
             console.print(f"[bold]{size:,} accounts[/bold]: making the files…")
             synthetic.write_accounts(work / f"accounts-{size}.csv", size)
-            synthetic.write_payments(work / f"payments-{size}.csv", n_payments, size)
+            synthetic.write_payments_to_date(work, size, TODAY)
+            synthetic.write_payments(work / f"payments-{size}.csv", n_payments, size, TODAY)
             url = _fresh_database(database_url, work, size)
             for step in STEPS:
                 # Later steps need the earlier ones' data, so they always run; only the

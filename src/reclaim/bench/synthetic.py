@@ -1,103 +1,140 @@
-"""Synthetic input files for the benchmark: deterministic, realistic in shape, fast to make.
+"""Synthetic input files for the benchmark: the demo council's population, at any size.
 
-The account file mixes kinds roughly as a district council's are: mostly council tax, some
-business rates, some sundry debts with invoices (so payments have charges to meet). Council
-tax accounts carry what makes real bills differ: about a third a single person discount, one
-in eight Council Tax Reduction (each award its own amount), a few exemptions, a tenth in a
-parish, a few new dwellings awaiting their band; business rates take small business rate
-relief where the rateable value qualifies, some charitable relief.
+The accounts are made by the demo's generator (``reclaim.demo.population``) from the shipped
+behaviour mix, so they look and pay as the demo council's do: bands as English dwellings are,
+single person discounts, Council Tax Reduction (each award its own amount), exemptions,
+parishes, a few unbanded new builds, business premises with small business and charitable
+relief — and 5% sundry invoices, so payments have charges of every kind to meet.
+
+Payments come in two files. The payments *to date* are what each account paid from April to
+the benchmark's day by its behaviour: most pay every instalment, some miss one, a minority
+stop or never start, a few pay the year in one sum. The *day's* file is one day's takings
+(at most the size, 100,000 by default) spread over the accounts, with 1 in 100 quoting a
+mistyped reference (it goes to suspense).
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
-BANDS = "AAAAAABBBBBCCCCCCDDDDEEEFG"  # roughly England's spread of dwellings
-STREETS = (
-    "High Street",
-    "Church Lane",
-    "Mill Road",
-    "Station Road",
-    "Park Avenue",
-    "Victoria Road",
-)
-FIRST = ("Alex", "Sam", "Jo", "Chris", "Pat", "Lee", "Morgan", "Ruth", "Imran", "Mei")
-PARISHES = (("Upper Benchley", "38.50"), ("Lower Benchley", "52.10"))
-LAST = ("Smith", "Jones", "Taylor", "Brown", "Khan", "Williams", "Patel", "Evans", "Wilson", "Lee")
+from reclaim.calendar import FinancialYear, InstalmentDay, add_months
+from reclaim.demo.behaviour import Behaviour, load_settings
+from reclaim.demo.population import DemoAccount, generate
+from reclaim.demo.population import write_accounts as write_population
+from reclaim.money import Money
 
-HEADER = (
-    "council,kind,reference,party_name,party_type,date_of_birth,address,postcode,uprn,band,"
-    "rateable_value,start_date,end_date,payment_method,instalment_day,instalments,amount,"
-    "due_date,description,parish,single_person_discount,exemption_class,council_tax_reduction,"
-    "relief\n"
-)
+SETTINGS = load_settings()
+YEAR = FinancialYear(2026)
+COUNCIL = "BENCH"
+SUNDRY_SHARE = 0.05
+NINTHS = {"A": 6, "B": 7, "C": 8, "D": 9, "E": 11, "F": 13, "G": 15, "H": 18}
+HIGHEST_MULTIPLIER = 508  # pence per £1,000 of rateable value: 50.8p, the highest for 2026/27
+MARGIN = 1_000  # payers round up: an instalment paid a little over is a credit, not an arrear
 
 
-def reference(n: int) -> str:
-    return f"A{n:09d}"
+def population(count: int, seed: int = 1) -> Iterator[DemoAccount]:
+    return generate(SETTINGS, seed=seed, year=YEAR, accounts=count, sundry_share=SUNDRY_SHARE)
 
 
-def write_accounts(path: Path, count: int, council: str = "BENCH", seed: int = 1) -> Path:
+def write_accounts(path: Path, count: int, seed: int = 1) -> Path:
+    return write_population(path, population(count, seed), COUNCIL, YEAR)
+
+
+def _yearly_pence(a: DemoAccount) -> int:
+    """Roughly what the account is billed for the year (its payments are made before the bill
+    is worked out, so they follow an estimate; any difference is a credit or an arrear)."""
+    if a.kind == "sundry_debt":
+        return a.invoice_pence
+    if a.kind == "business_rates":
+        full = a.rateable_value * HIGHEST_MULTIPLIER // 10
+        if a.relief == "charity":
+            return full // 5
+        return 0 if a.relief == "small_business" and a.rateable_value <= 12_000 else full
+    if a.band not in NINTHS or a.exemption:
+        return 0
+    band_d = SETTINGS.band_d.pence + dict(SETTINGS.parishes).get(a.parish, Money.zero()).pence
+    charge = -(-band_d * NINTHS[a.band] // 9)
+    if a.single:
+        charge = charge * 3 // 4
+    return max(charge - a.reduction_pence, 0)
+
+
+def _due_dates(a: DemoAccount) -> list[date]:
+    day = InstalmentDay.parse(a.day or "1")
+    return [
+        day.in_month(month.year, month.month)
+        for month in (add_months(YEAR.start, i) for i in range(a.instalments))
+    ]
+
+
+def payments_to_date(a: DemoAccount, until: date, rng: random.Random) -> list[tuple[date, int]]:
+    """What the account paid from the start of the year to ``until``, as its behaviour pays."""
+    yearly = _yearly_pence(a)
+    if yearly == 0:
+        return []
+    if a.kind == "sundry_debt":
+        paid = a.behaviour is not Behaviour.PERSISTENT_NON_PAYER and rng.random() < 0.6
+        return [(YEAR.start + timedelta(days=rng.randrange(30, 60)), yearly)] if paid else []
+    dues = [d for d in _due_dates(a) if d <= until]
+    part = -(-yearly // a.instalments) + MARGIN
+    match a.behaviour:
+        case Behaviour.PAYS_IN_FULL:
+            return [(dues[0], yearly + MARGIN)] if dues else []
+        case Behaviour.PAYS_ON_TIME:
+            return [(d, part) for d in dues]
+        case Behaviour.LATE_AFTER_REMINDER:
+            return [(d, part) for d in dues if rng.random() < 0.7]
+        case Behaviour.PAYS_AFTER_SUMMONS:
+            return [(d, part) for d in dues[: rng.randrange(1, 5)]]
+        case _:
+            return [(d, part) for d in dues[: rng.randrange(0, 2)]]
+
+
+def write_payments_to_date(
+    work: Path, count: int, until: date, seed: int = 3
+) -> list[Path]:  # fmt: skip
+    """The payments made so far this year, a file a month (as a council's monthly batches)."""
     rng = random.Random(seed)
-    with path.open("w", encoding="utf-8") as out:
-        out.write(HEADER)
-        for n in range(1, count + 1):
-            street = STREETS[n % len(STREETS)]
-            address = f"{n} {street}"
-            postcode = f"BN{n % 90 + 1} {n % 9 + 1}{'ABDEFGHJ'[n % 8]}{'LNPQRSTU'[(n // 8) % 8]}"
-            name = f"{rng.choice(FIRST)} {rng.choice(LAST)} {n}"
-            born = date(1940, 1, 1) + timedelta(days=rng.randrange(0, 60 * 365))
-            roll = rng.random()
-            if roll < 0.90:
-                day = rng.choice(("1", "5", "15", "24", "last"))
-                band = "unbanded" if rng.random() < 0.002 else rng.choice(BANDS)
-                parish = PARISHES[n % 2][0] if rng.random() < 0.1 else ""
-                single = "yes" if rng.random() < 0.33 else ""
-                exempt = rng.choice("BCFNW") if rng.random() < 0.01 else ""
-                reduction = ""
-                if not exempt and rng.random() < 0.12:
-                    award = rng.randrange(5_000, 150_000)
-                    reduction = f"{award // 100}.{award % 100:02d}"
-                line = (
-                    f"{council},council_tax,{reference(n)},{name},person,{born.isoformat()},"
-                    f"{address},{postcode},{n:012d},{band},,2026-04-01,,"
-                    f"direct_debit,{day},10,,,,{parish},{single},{exempt},{reduction},\n"
-                )
-            elif roll < 0.95:
-                rv = rng.randrange(2_000, 200_000)
-                relief = "small_business" if rv <= 15_000 else ""
-                if rng.random() < 0.05:
-                    relief = "charity"
-                line = (
-                    f"{council},business_rates,{reference(n)},{name} Ltd,organisation,,"
-                    f"Unit {address},{postcode},{n:012d},,{rv}.00,2026-04-01,,bank_transfer,,10,"
-                    f",,,,,,,{relief}\n"
-                )
-            else:
-                pence = rng.randrange(2_000, 250_000)
-                line = (
-                    f"{council},sundry_debt,{reference(n)},{name},person,{born.isoformat()},,,,,,"
-                    f"2026-04-01,,card,,3,{pence // 100}.{pence % 100:02d},2026-05-01,"
-                    "Commercial waste,,,,,\n"
-                )
-            out.write(line)
-    return path
+    files: dict[tuple[int, int], list[str]] = {}
+    n = 0
+    for a in population(count):
+        for day, pence in payments_to_date(a, until, rng):
+            n += 1
+            method = "card" if a.kind == "sundry_debt" else a.method
+            files.setdefault((day.year, day.month), []).append(
+                f"{day.isoformat()},{a.reference},{pence // 100}.{pence % 100:02d},{method},"
+                f"PAID-{n:010d}\n"
+            )
+    paths = []
+    for (year, month), lines in sorted(files.items()):
+        path = work / f"payments-to-date-{count}-{year}-{month:02d}.csv"
+        with path.open("w", encoding="utf-8") as out:
+            out.write("date,reference,amount,channel,external_id\n")
+            out.writelines(lines)
+        paths.append(path)
+    return paths
 
 
-def write_payments(path: Path, count: int, accounts: int, seed: int = 2) -> Path:
-    """Payments to random accounts; about 1 in 100 has a mistyped reference (suspense)."""
+def write_payments(path: Path, count: int, accounts: int, on: date, seed: int = 2) -> Path:
+    """One day's takings: ``count`` payments to accounts spread over the population, about
+    an instalment each; about 1 in 100 has a mistyped reference (suspense)."""
     rng = random.Random(seed)
+    step = max(accounts // max(count, 1), 1)
     with path.open("w", encoding="utf-8") as out:
         out.write("date,reference,amount,channel,external_id\n")
-        for n in range(1, count + 1):
-            target = rng.randrange(1, accounts + 1)
-            ref = reference(target) if rng.random() > 0.01 else f"X{target:08d}"
-            pence = rng.randrange(500, 30_000)
-            day = date(2026, 4, 1) + timedelta(days=rng.randrange(0, 60))
+        written = 0
+        for i, a in enumerate(population(accounts)):
+            if i % step or written >= count:
+                continue
+            written += 1
+            ref = a.reference if rng.random() > 0.01 else f"X{a.reference[1:]}9"
+            pence = max(_yearly_pence(a) // a.instalments, rng.randrange(500, 30_000))
             channel = rng.choice(("direct_debit", "card", "bank_transfer", "paypoint"))
             out.write(
-                f"{day.isoformat()},{ref},{pence // 100}.{pence % 100:02d},{channel},BENCH-{n:09d}\n"
+                f"{on.isoformat()},{ref},{pence // 100}.{pence % 100:02d},{channel},"
+                f"BENCH-{written:09d}\n"
             )
     return path

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from reclaim.calendar import Country, business_date
+from reclaim.cli.demo_command import demo as demo_command
 from reclaim.cli.output import (
     console,
     errors,
@@ -826,13 +827,20 @@ def example(
     run_example(db, console)
 
 
+app.command("demo")(demo_command)
+
+
 @app.command()
 def bench(
     sizes: Annotated[
         str, typer.Option(help="Account counts, comma-separated.")
     ] = "10000,100000,1000000",
     only: Annotated[
-        str | None, typer.Option(help="Run one step only: import_accounts, post_payments, check.")
+        str | None,
+        typer.Option(
+            help="Report one step only (the steps before it run unreported): import_accounts, "
+            "bill, pay_to_date, post_payments, recovery, arrears_bare, check."
+        ),
     ] = None,
     payments: Annotated[
         int, typer.Option(help="Payments to post at each size (at most the size).")
