@@ -896,3 +896,13 @@ def _register_recovery_commands() -> None:
 
 
 _register_recovery_commands()
+
+
+def _register_web_commands() -> None:
+    from reclaim.cli.web_commands import serve_command, user_app
+
+    app.command("serve")(serve_command)
+    app.add_typer(user_app, name="user")
+
+
+_register_web_commands()
