@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from reclaim.cli.main import JsonOption, console, engine_for_use, fail, print_json, unit_of_work
+from reclaim.cli.main import JsonOption, engine_for_use, fail, unit_of_work
+from reclaim.cli.output import console, print_json
 from reclaim.domain.access import Role
 from reclaim.services.access import add_user
 from reclaim.store.database import database_url

@@ -90,7 +90,7 @@ def add_user(
         code: council_id
         for code, council_id in conn.execute(
             select(t.councils.c.code, t.councils.c.id).where(t.councils.c.code.in_(councils))
-        ).tuples()
+        )
     }
     missing = [c for c in councils if c not in found]
     if missing:

@@ -47,7 +47,9 @@ class Forbidden(DomainError):
     """The user's role may not do this."""
 
 
-def _may_change(user: User, council: str) -> None:
+def check_may_change(user: User, council: str) -> None:
+    """Refused unless the user's role may change records of ``council`` (checked before
+    anything the user sent is even read)."""
     if not user.role.may_change:
         raise Forbidden(f"an {user.role.label} reads records but cannot change them")
     if council not in user.councils:
@@ -55,7 +57,7 @@ def _may_change(user: User, council: str) -> None:
 
 
 def _account(conn: Connection, user: User, council: str, reference: str) -> int:
-    _may_change(user, council)
+    check_may_change(user, council)
     try:
         return find_account(conn, reference, council)
     except DomainError:
@@ -63,7 +65,7 @@ def _account(conn: Connection, user: User, council: str, reference: str) -> int:
 
 
 def _party(conn: Connection, user: User, council: str, reference: str) -> PartyRef:
-    _may_change(user, council)
+    check_may_change(user, council)
     try:
         return find_party(conn, reference, council)
     except DomainError:
@@ -91,6 +93,7 @@ def place_hold_for(
     today: date,
     now: datetime,
 ) -> Hold:
+    check_may_change(user, council)
     account_id = _account(conn, user, council, reference)
     hold = place_hold(conn, account_id, kind=kind, reason=reason, review_by=review_by, today=today)
     why = f"{kind.value} hold, review by {hold.review_by.isoformat()}: {hold.reason}"
@@ -111,6 +114,7 @@ def release_hold_for(
     today: date,
     now: datetime,
 ) -> list[Hold]:
+    check_may_change(user, council)
     if not reason.strip():
         raise DomainError("say why the hold is released")
     account_id = _account(conn, user, council, reference)
@@ -125,6 +129,7 @@ def release_hold_for(
 def add_note(
     conn: Connection, user: User, council: str, reference: str, *, text: str, now: datetime
 ) -> None:
+    check_may_change(user, council)
     body = text.strip()
     if not body:
         raise DomainError("write the note before saving it")
@@ -154,6 +159,7 @@ def record_vulnerability_for(
     today: date,
     now: datetime,
 ) -> list[VulnerabilityRecord]:
+    check_may_change(user, council)
     if not reason.strip():
         raise DomainError("say what is known that makes the customer vulnerable")
     party = _party(conn, user, council, customer)
@@ -179,6 +185,7 @@ def start_breathing_space_for(
     today: date,
     now: datetime,
 ) -> BreathingSpace:
+    check_may_change(user, council)
     party = _party(conn, user, council, customer)
     space = start_breathing_space(
         conn, party, kind=kind, starts_on=starts_on, today=today, reason=reason
@@ -200,6 +207,7 @@ def end_breathing_space_for(
     today: date,
     now: datetime,
 ) -> BreathingSpace:
+    check_may_change(user, council)
     party = _party(conn, user, council, customer)
     space = end_breathing_space(conn, party, ended_on=ended_on, today=today)
     audit.record(
@@ -224,6 +232,7 @@ def record_payment_for(
 ) -> PostingSummary:
     """A payment taken by an officer (a card payment on the phone, cash at the desk): posted
     exactly as a payment file's line is, shared out by the council's policy."""
+    check_may_change(user, council)
     _account(conn, user, council, reference)
     if paid_on > today:
         raise DomainError(f"the payment date {paid_on} is after today ({today})")

@@ -197,7 +197,7 @@ def customer_view(
             select(t.account_balances.c.account_id, t.account_balances.c.balance_pence).where(
                 t.account_balances.c.account_id.in_([r.id for r in rows])
             )
-        ).tuples()
+        )
     }
     summaries = []
     timeline: list[TimelineEvent] = []

@@ -48,6 +48,7 @@ def create_app(
         version="1",
         docs_url="/api/docs",
         redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
         openapi_url="/api/openapi.json",
     )
     app.state.reclaim = AppState(engine, settings or WebSettings(), clock)

@@ -21,6 +21,7 @@ from reclaim.money import Money, MoneyError
 from reclaim.services.officer_actions import (
     Forbidden,
     add_note,
+    check_may_change,
     end_breathing_space_for,
     place_hold_for,
     record_payment_for,
@@ -60,6 +61,7 @@ def _act(
     done: str,
     action: Callable[[], object],
 ) -> Response:
+    check_may_change(me.user, council)
     try:
         action()
     except (Forbidden, NotFound):
