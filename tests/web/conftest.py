@@ -18,3 +18,18 @@ def site(databases: FreshDatabases, tmp_path_factory: pytest.TempPathFactory) ->
     populate(engine, folder)
     yield make_site(engine)
     engine.dispose()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def quick_password_hashes() -> Iterator[None]:
+    """argon2id at its lowest cost: the tests sign in hundreds of times on a shared 2-core
+    machine, where the production cost (half a second a hash) would take minutes. The hash
+    is still argon2id, and each stored hash carries its own cost, so verifying is unchanged."""
+    from argon2 import PasswordHasher
+
+    from reclaim.services import access
+
+    production = access.HASHER
+    access.HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    access.HASHER = production

@@ -119,9 +119,14 @@ class Site:
     csrf: dict[str, str] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)
 
+    clients: dict[str | None, TestClient] = field(default_factory=dict)
+
     def client(self, who: str | None) -> TestClient:
         """A browser signed in as ``who`` (None: nobody), not following redirects."""
+        if who in self.clients:
+            return self.clients[who]
         client = TestClient(self.app, follow_redirects=False)  # type: ignore[arg-type]
+        self.clients[who] = client
         if who is not None:
             if who not in self.cookies:
                 response = client.post("/api/session", json={"username": who, "password": PASSWORD})

@@ -14,6 +14,7 @@ import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -33,10 +34,15 @@ from reclaim.services import audit
 from reclaim.store import tables as t
 from reclaim.store.access_tables import sessions, user_councils, users
 
-_HASHER = PasswordHasher()
+HASHER = PasswordHasher()  # argon2id, RFC 9106 low-memory parameters
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,59}")
-# Checked when the user is unknown, so that a wrong username takes as long as a wrong password.
-_DUMMY_HASH = _HASHER.hash("not anyone's password")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked when the user is unknown, so that a wrong username takes as long as a wrong
+    password (made on first use: hashing takes a noticeable moment)."""
+    return HASHER.hash("not anyone's password")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +105,7 @@ def add_user(
         users.insert().values(
             username=username,
             display_name=display_name.strip(),
-            password_hash=_HASHER.hash(password),
+            password_hash=HASHER.hash(password),
             role=role.value,
             created_at=now,
         )
@@ -136,7 +142,7 @@ def sign_in(conn: Connection, username: str, password: str, *, now: datetime) ->
     The caller commits either way, so that failures are counted and audited."""
     row = conn.execute(select(users).where(users.c.username == username.strip())).first()
     if row is None:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         audit.record(conn, at=now, user=username[:60], action="sign in refused", reason="unknown")
         raise SignInRefused("the username or password is not right")
     if row.locked_until is not None and utc_naive(row.locked_until) > utc_naive(now):
@@ -177,7 +183,7 @@ def sign_in(conn: Connection, username: str, password: str, *, now: datetime) ->
 
 def _verify(password_hash: str, password: str) -> bool:
     try:
-        return _HASHER.verify(password_hash, password)
+        return HASHER.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
