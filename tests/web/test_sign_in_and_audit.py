@@ -139,9 +139,15 @@ def test_the_audit_log_refuses_changes(council: Engine, statement: str) -> None:
 @pytest.mark.parametrize(
     ("statement", "found"),
     [
-        ("UPDATE audit_log SET username = 'someone else' WHERE id = 2", "audit entry 2: its content"),
+        (
+            "UPDATE audit_log SET username = 'someone else' WHERE id = 2",
+            "audit entry 2: its content",
+        ),
         ("DELETE FROM audit_log WHERE id = 2", "audit entry 3: does not follow"),
-        ("UPDATE audit_log SET entry_hash = previous_hash WHERE id = 3", "audit entry 3: its content"),
+        (
+            "UPDATE audit_log SET entry_hash = previous_hash WHERE id = 3",
+            "audit entry 3: its content",
+        ),
     ],
 )
 def test_reclaim_check_finds_an_audit_entry_altered_or_removed_behind_its_back(

@@ -14,8 +14,8 @@ import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
