@@ -1,0 +1,147 @@
+"""The officers' forms end to end over HTTP (no JavaScript): each change lands, shows where
+an officer looks for it and is audited; a refusal says why and changes nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from reclaim.services import audit
+from reclaim.store import tables as t
+from reclaim.store.unit_of_work import UnitOfWork
+from tests.web.site import Site
+
+ACCOUNT = "/accounts/TESTBURY/CT-1"
+CUSTOMER = "/customers/TESTBURY/P00000001"
+
+
+def post(site: Site, who: str, path: str, **form: str):  # type: ignore[no-untyped-def]
+    return site.client(who).post(path, data={**form, "csrf_token": site.csrf[who]})
+
+
+def audit_actions(site: Site, subject: str) -> list[tuple[str, str]]:
+    with UnitOfWork(site.engine) as uow:
+        found = audit.entries(uow.connection, subject=subject)
+    return [(e.entry.user, e.entry.action) for e in found]
+
+
+def test_a_hold_placed_by_form_is_on_the_timeline_and_the_due_list_and_audited(
+    site: Site,
+) -> None:
+    site.client("officer").get("/search")  # signs in
+    placed = post(
+        site, "officer", f"{ACCOUNT}/holds",
+        kind="arrangement", reason="Paying £20 a week from Friday", review_by="2026-06-12",
+    )  # fmt: skip
+    assert placed.status_code == 303
+    assert placed.headers["location"].startswith(f"{ACCOUNT}?done=hold-placed")
+    customer = site.client("officer").get(CUSTOMER).text
+    assert "Hold placed" in customer and "Paying £20 a week from Friday" in customer
+    due = site.client("officer").get("/lists/holds-due.csv")
+    assert due.headers["content-type"].startswith("text/csv")
+    lines = due.text.splitlines()
+    assert lines[0] == "Account,Council,Name,Hold,Placed,Review by,Days over,Reason"
+    assert "CT-1,TESTBURY,Alex Example,arrangement,2026-06-12,2026-06-12,0," in due.text
+    assert ("officer", "place hold") in audit_actions(site, "CT-1")
+    assert ("officer", "view customer") in audit_actions(site, "P00000001")
+
+    again = post(site, "officer", f"{ACCOUNT}/holds", reason="again", review_by="2026-07-01",
+                 kind="arrangement")  # fmt: skip
+    assert again.status_code == 400
+    assert "already has a arrangement hold" in again.text or "already has an" in again.text
+
+    released = post(site, "officer", f"{ACCOUNT}/holds/release", reason="Arrangement kept")
+    assert released.status_code == 303
+    assert "Arrangement kept" in site.client("officer").get(ACCOUNT).text
+
+
+def test_a_hold_without_a_review_date_is_refused_and_nothing_is_written(site: Site) -> None:
+    with UnitOfWork(site.engine) as uow:
+        before = uow.connection.execute(select(func.count()).select_from(t.holds)).scalar_one()
+    refused = post(site, "leader", "/accounts/TESTBURY/SD-1/holds", kind="general", reason="x")
+    assert refused.status_code == 400
+    assert "Enter the review date." in refused.text
+    assert 'class="govuk-error-summary"' in refused.text
+    with UnitOfWork(site.engine) as uow:
+        after = uow.connection.execute(select(func.count()).select_from(t.holds)).scalar_one()
+    assert after == before
+
+
+def test_a_payment_taken_by_an_officer_is_in_the_ledger(site: Site) -> None:
+    paid = post(
+        site, "leader", "/accounts/TESTBURY/SD-1/payments",
+        amount="40.00", channel="card", paid_on="2026-06-11", external_id="DESK-0001",
+    )  # fmt: skip
+    assert paid.status_code == 303
+    page = site.client("leader").get("/accounts/TESTBURY/SD-1").text
+    assert "card payment DESK-0001" in page
+    assert "£200.00" in page  # 240.00 less 40.00
+    twice = post(
+        site, "leader", "/accounts/TESTBURY/SD-1/payments",
+        amount="40.00", channel="card", paid_on="2026-06-11", external_id="DESK-0001",
+    )  # fmt: skip
+    assert twice.status_code == 400 and "DESK-0001" in twice.text
+    nonsense = post(
+        site, "leader", "/accounts/TESTBURY/SD-1/payments",
+        amount="forty", channel="card", paid_on="2026-06-11", external_id="DESK-0002",
+    )  # fmt: skip
+    assert nonsense.status_code == 400 and "Enter the amount in pounds and pence" in nonsense.text
+
+
+def test_vulnerability_and_breathing_space_show_as_flags_and_on_the_review_list(
+    site: Site,
+) -> None:
+    bea = "/customers/TESTBURY/P00000002"
+    done = post(
+        site, "manager", f"{bea}/vulnerability",
+        category="bereavement", review_by="2026-06-12", reason="Husband died in May",
+    )  # fmt: skip
+    assert done.status_code == 303
+    space = post(site, "manager", f"{bea}/breathing-space", kind="standard",
+                 starts_on="2026-06-10", reason="StepChange")  # fmt: skip
+    assert space.status_code == 303
+    page = site.client("manager").get(bea).text
+    assert "Vulnerable" in page and "Breathing Space" in page
+    reviews = site.client("manager").get("/api/lists/vulnerability-reviews").json()
+    assert reviews["rows"][0][:4] == ["P00000002", "TESTBURY", "Bea Other", "bereavement"]
+
+
+def test_a_note_is_shown_escaped_never_run(site: Site) -> None:
+    added = post(site, "officer", f"{ACCOUNT}/notes", text="<script>alert(1)</script> rang")
+    assert added.status_code == 303
+    page = site.client("officer").get(ACCOUNT).text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; rang" in page
+    assert "<script>alert(1)" not in page
+
+
+def test_signing_in_goes_only_to_a_page_of_this_site(site: Site) -> None:
+    client = site.client(None)
+    for target, lands in (("/lists/summons", "/lists/summons"), ("//evil.example", "/search"),
+                          ("https://evil.example/", "/search")):  # fmt: skip
+        response = client.post(
+            "/sign-in", data={"username": "auditor", "password": "correct horse battery staple",
+                              "next": target},
+        )  # fmt: skip
+        assert response.status_code == 303
+        assert response.headers["location"] == lands
+    client.cookies.clear()
+
+
+def test_signing_out_ends_the_session_for_pages_and_the_api(site: Site) -> None:
+    from fastapi.testclient import TestClient
+
+    browser = TestClient(site.app, follow_redirects=False)  # type: ignore[arg-type]
+    signed = browser.post("/api/session", json={"username": "auditor",
+                                                "password": "correct horse battery staple"})  # fmt: skip
+    csrf = signed.json()["csrf_token"]
+    assert browser.get("/search").status_code == 200
+    assert browser.post("/sign-out", data={}).status_code == 403  # no CSRF token
+    out = browser.post("/sign-out", data={"csrf_token": csrf})
+    assert out.status_code == 303 and out.headers["location"] == "/sign-in"
+    assert browser.get("/search").status_code == 303
+    api = TestClient(site.app, follow_redirects=False)  # type: ignore[arg-type]
+    token = api.post("/api/session", json={"username": "auditor",
+                                           "password": "correct horse battery staple"}).json()  # fmt: skip
+    assert (
+        api.delete("/api/session", headers={"X-CSRF-Token": token["csrf_token"]}).status_code == 204
+    )
+    assert api.get("/api/search?q=Alex").status_code == 401
