@@ -84,12 +84,12 @@ def test_an_officer_places_a_hold_and_sees_it_on_the_timeline_and_the_due_list(p
     row = page.get_by_role("row").filter(has_text="CT-1")
     assert "Says the band is wrong" in row.inner_text()
     check("holds due")
-    for name in ("Vulnerability reviews", "Recovery run", "Summons list"):
+    for name in ("Vulnerability reviews", "Recovery run", "Summons list", "Dashboard"):
         page.get_by_role("link", name=name).click()
         check(name)
 
     assert {name: failures for name, failures in checked.items() if failures} == {}
-    assert len(checked) == 10
+    assert len(checked) == 11
 
 
 def test_a_refused_form_and_the_audit_log_pass_axe_too(page: Any) -> None:

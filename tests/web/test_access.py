@@ -61,6 +61,10 @@ CASES = [
                      "holds-due.csv")
     ],
     Case("GET", "/audit", "audit", "/audit"),
+    Case("GET", "/dashboard", "read_list", "/dashboard"),
+    Case("GET", "/dashboard.csv?council=TESTBURY", "read_record", "/dashboard.csv"),
+    Case("GET", "/dashboard?council=OTHERTON&year=2026/27", "other_council", "/dashboard"),
+    Case("GET", "/api/dashboard?year=2026/27", "read_list", "/api/dashboard"),
     # The JSON API
     Case("GET", "/api/openapi.json", "public", "/api/openapi.json"),
     Case("GET", "/api/docs", "public", "/api/docs"),

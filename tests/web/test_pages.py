@@ -145,3 +145,25 @@ def test_signing_out_ends_the_session_for_pages_and_the_api(site: Site) -> None:
         api.delete("/api/session", headers={"X-CSRF-Token": token["csrf_token"]}).status_code == 204
     )
     assert api.get("/api/search?q=Alex").status_code == 401
+
+
+def test_the_dashboard_shows_collection_against_the_bills_profile_by_month(site: Site) -> None:
+    paid = post(
+        site, "admin", "/accounts/TESTBURY/CT-2/payments",
+        amount="100.00", channel="cash", paid_on="2026-05-20", external_id="CASH-1",
+    )  # fmt: skip
+    assert paid.status_code == 303
+    months = site.client("admin").get("/api/dashboard?council=TESTBURY&year=2026/27").json()
+    rows = {row[0]: row for row in months["rows"]}
+    assert list(rows)[0] == "April 2026" and list(rows)[-1] == "March 2027"
+    assert rows["April 2026"][3] == "0.00"
+    assert rows["May 2026"][3] == "100.00" and rows["March 2027"][3] == "100.00"
+    # Two council tax bills of £1,777.78, each in ten instalments from April to January: the
+    # first £175.78 (the odd amount), then nine of £178.
+    assert rows["March 2027"][1] == "3555.56" and rows["March 2027"][2] == "100.0%"
+    assert rows["April 2026"][1] == "351.56" and rows["April 2026"][2] == "9.9%"
+    assert rows["May 2026"][1] == "707.56" and rows["May 2026"][4] == "2.8%"
+    page = site.client("admin").get("/dashboard?council=TESTBURY&year=2026/27")
+    assert page.status_code == 200 and "<svg" in page.text and "100.00" in page.text
+    other = site.client("officer").get("/api/dashboard?council=OTHERTON")
+    assert other.status_code == 404

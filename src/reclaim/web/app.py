@@ -22,7 +22,7 @@ from reclaim.domain.errors import DomainError
 from reclaim.services.access import SignInRefused
 from reclaim.services.officer_actions import Forbidden
 from reclaim.services.officer_views import NotFound
-from reclaim.web import api, page_actions, pages
+from reclaim.web import api, dashboard, page_actions, pages
 from reclaim.web.context import (
     AppState,
     BadCsrf,
@@ -53,6 +53,8 @@ def create_app(
     )
     app.state.reclaim = AppState(engine, settings or WebSettings(), clock)
     app.include_router(api.router)
+    app.include_router(dashboard.api_router)
+    app.include_router(dashboard.router)
     app.include_router(pages.router)
     app.include_router(page_actions.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -43,6 +43,7 @@ TEMPLATES.env.filters["label"] = lambda value: str(value).replace("_", " ")
 
 NAVIGATION = (
     ("search", "/search", "Search"),
+    ("dashboard", "/dashboard", "Dashboard"),
     ("holds-due", "/lists/holds-due", "Holds due"),
     ("vulnerability-reviews", "/lists/vulnerability-reviews", "Vulnerability reviews"),
     ("recovery-run", "/lists/recovery-run", "Recovery run"),
