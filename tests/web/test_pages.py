@@ -167,3 +167,22 @@ def test_the_dashboard_shows_collection_against_the_bills_profile_by_month(site:
     assert page.status_code == 200 and "<svg" in page.text and "100.00" in page.text
     other = site.client("officer").get("/api/dashboard?council=OTHERTON")
     assert other.status_code == 404
+
+
+def test_search_finds_by_name_reference_address_and_postcode_in_the_users_councils(
+    site: Site,
+) -> None:
+    def found(who: str, q: str) -> list[str]:
+        return [h["customer"] for h in site.client(who).get(f"/api/search?q={q}").json()]
+
+    assert found("officer", "alex") == ["P00000001"]
+    assert found("officer", "Other") == ["P00000002"]  # not Olive Other of OTHERTON
+    assert found("elsewhere", "Other") == ["P00000003"]
+    assert found("officer", "CT-2") == ["P00000002"]
+    assert found("officer", "P00000001") == ["P00000001"]
+    assert found("officer", "te1 2st") == ["P00000002"]
+    assert found("officer", "TE1") == ["P00000001", "P00000002"]
+    assert found("officer", "2 test street") == ["P00000002"]
+    assert found("officer", "CT-9") == []  # another council's account
+    short = site.client("officer").get("/api/search?q=a")
+    assert short.status_code == 400 and "at least two" in short.json()["detail"]

@@ -7,10 +7,11 @@ reference that does not exist (``NotFound``), so nobody learns what another coun
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import ColumnElement, Connection, func, or_, select
 
 from reclaim.domain.accounts import AccountKind
 from reclaim.domain.errors import DomainError
@@ -48,27 +49,32 @@ class SearchHit:
     accounts: tuple[tuple[str, str, str], ...]  # (reference, kind label, address)
 
 
+_REFERENCE = re.compile(r"[A-Za-z]{0,6}-?[0-9]+")
+_POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]?( ?[0-9]([A-Z]{1,2})?)?")
+
+
 def normalised_postcode(text: str) -> str:
     return "".join(text.upper().split())
 
 
 def search(conn: Connection, query: str, councils: tuple[str, ...]) -> list[SearchHit]:
-    """Customers whose name contains ``query``, or whose customer reference, account
-    reference, address or postcode matches it, in the officer's councils; at most
-    ``SEARCH_LIMIT``, by name."""
+    """Customers in the officer's councils found by ``query``: a customer or account
+    reference (exactly), a postcode or the start of one, or else a part of the name or the
+    address; at most ``SEARCH_LIMIT``, by name."""
     words = query.strip()
     if len(words) < 2:
         raise DomainError("type at least two letters or digits to search for")
-    like = f"%{words.lower()}%"
-    postcode = normalised_postcode(words)
     p, a, pr, c = t.parties, t.accounts, t.properties, t.councils
-    matches = or_(
-        func.lower(p.c.name).like(like),
-        p.c.reference == words.upper(),
-        a.c.reference == words.upper(),
-        func.lower(pr.c.address).like(like),
-        func.replace(pr.c.postcode, " ", "").like(f"{postcode}%"),
-    )
+    matches: ColumnElement[bool]
+    reference = or_(p.c.reference == words.upper(), a.c.reference == words.upper())
+    if _POSTCODE.fullmatch(words.upper()):  # TE1, TE1 1ST (or a reference shaped like one)
+        postcode = func.replace(pr.c.postcode, " ", "").like(f"{normalised_postcode(words)}%")
+        matches = or_(postcode, reference)
+    elif _REFERENCE.fullmatch(words):  # an account or customer reference: exact, by index
+        matches = reference
+    else:
+        like = f"%{words.lower()}%"
+        matches = or_(func.lower(p.c.name).like(like), func.lower(pr.c.address).like(like))
     found = (
         select(p.c.id)
         .select_from(
