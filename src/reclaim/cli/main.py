@@ -832,7 +832,10 @@ def bench(
         str, typer.Option(help="Account counts, comma-separated.")
     ] = "10000,100000,1000000",
     only: Annotated[
-        str | None, typer.Option(help="Run one step only: import_accounts, post_payments, check.")
+        str | None,
+        typer.Option(
+            help="Report one step only (import_accounts, bill, post_payments, recovery, check, web_load)."
+        ),
     ] = None,
     payments: Annotated[
         int, typer.Option(help="Payments to post at each size (at most the size).")
