@@ -20,8 +20,8 @@ from reclaim.calendar import FinancialYear
 from reclaim.domain.errors import DomainError
 from reclaim.money import Money
 from reclaim.services.officer_lists import WorkList
+from reclaim.services.officer_views import NotFound
 from reclaim.store import tables as t
-
 
 BILLED = ("council_tax", "business_rates")  # the debts collected by annual bills
 
@@ -77,8 +77,6 @@ def _months(year: FinancialYear) -> list[date]:
 def collection_profile(
     conn: Connection, council: str, year: FinancialYear, councils: tuple[str, ...]
 ) -> CollectionProfile:
-    from reclaim.services.officer_views import NotFound
-
     if council not in councils:
         raise NotFound(f"there is no council {council} among the councils you can see")
     found = conn.execute(select(t.councils.c.id).where(t.councils.c.code == council)).first()
