@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Connection, func, or_, select
+from sqlalchemy import Connection, func, select, union
 
 from reclaim.domain.accounts import AccountKind
 from reclaim.domain.errors import DomainError
@@ -65,30 +65,36 @@ def search(conn: Connection, query: str, councils: tuple[str, ...]) -> list[Sear
     if len(words) < 2:
         raise DomainError("type at least two letters or digits to search for")
     p, a, pr, c = t.parties, t.accounts, t.properties, t.councils
-    matches: ColumnElement[bool]
-    reference = or_(p.c.reference == words.upper(), a.c.reference == words.upper())
-    if _POSTCODE.fullmatch(words.upper()):  # TE1, TE1 1ST (or a reference shaped like one)
-        postcode = func.replace(pr.c.postcode, " ", "").like(f"{normalised_postcode(words)}%")
-        matches = or_(postcode, reference)
-    elif _REFERENCE.fullmatch(words):  # an account or customer reference: exact, by index
-        matches = reference
-    else:
-        like = f"%{words.lower()}%"
-        matches = or_(func.lower(p.c.name).like(like), func.lower(pr.c.address).like(like))
-    found = (
-        select(p.c.id)
-        .select_from(
-            p.join(c, c.c.id == p.c.council_id)
-            .join(t.account_parties, t.account_parties.c.party_id == p.c.id)
-            .join(a, a.c.id == t.account_parties.c.account_id)
-            .outerjoin(pr, pr.c.id == a.c.property_id)
-        )
-        .where(c.c.code.in_(councils), matches)
-        .group_by(p.c.id)
-        .order_by(p.c.id)
-        .limit(SEARCH_LIMIT)
+    council_ids = select(c.c.id).where(c.c.code.in_(councils)).scalar_subquery()
+    by_account = (
+        select(t.account_parties.c.party_id.label("id"))
+        .select_from(t.account_parties.join(a, a.c.id == t.account_parties.c.account_id))
+        .where(a.c.council_id.in_(council_ids))
     )
-    party_ids = list(conn.execute(found).scalars())
+    by_party = select(p.c.id).where(p.c.council_id.in_(council_ids))
+    # Each way of finding is its own query, so that each can use its index (an OR across
+    # tables would read them all).
+    ways = [
+        by_party.where(p.c.reference == words.upper()),
+        by_account.where(a.c.reference == words.upper()),
+    ]
+    if _POSTCODE.fullmatch(words.upper()):  # TE1, TE1 1ST (or a reference shaped like one)
+        ways.append(
+            by_account.join(pr, pr.c.id == a.c.property_id).where(
+                func.replace(pr.c.postcode, " ", "").like(f"{normalised_postcode(words)}%")
+            )
+        )
+    elif not _REFERENCE.fullmatch(words):
+        like = f"%{words.lower()}%"
+        ways.append(by_party.where(func.lower(p.c.name).like(like)))
+        ways.append(
+            by_account.join(pr, pr.c.id == a.c.property_id).where(
+                func.lower(pr.c.address).like(like)
+            )
+        )
+    found = union(*ways).subquery()
+    ids = select(found.c.id).order_by(found.c.id).limit(SEARCH_LIMIT)
+    party_ids = list(conn.execute(ids).scalars())
     if not party_ids:
         return []
     rows = conn.execute(
