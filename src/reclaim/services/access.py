@@ -165,6 +165,9 @@ def sign_in(conn: Connection, username: str, password: str, *, now: datetime) ->
     conn.execute(
         update(users).where(users.c.id == row.id).values(failed_sign_ins=0, locked_until=None)
     )
+    conn.execute(  # the user's sessions that have run out are of no more use
+        delete(sessions).where(sessions.c.user_id == row.id, sessions.c.expires_at <= now)
+    )
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     expires = now + timedelta(hours=SESSION_HOURS)
