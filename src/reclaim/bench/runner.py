@@ -17,8 +17,8 @@ Steps, at each size:
   hash (``reclaim letters produce`` without the year's demand notices, which are the annual
   billing's own print run).
 * ``check`` — ``reclaim check`` over everything.
-* ``web_load`` — the officer web app served (``reclaim serve``) with 50 simulated officers at
-  once, each opening a search, a customer page or an account page and pausing about 2 s, for
+* ``web_load`` (only with ``--only web_load``) — the officer web app served (``reclaim
+  serve``) with 50 simulated officers at once, each opening a search, a customer page or an account page and pausing about 2 s, for
   5 minutes (``RECLAIM_BENCH_WEB_SECONDS``, ``RECLAIM_BENCH_OFFICERS``): the pages answered,
   errors, p50/p95/p99 in ms; then the most pages a second with no pause (bench/web_load.py).
 """
@@ -212,6 +212,10 @@ STEPS: dict[str, Callable[[str, Path, int, int], int]] = {
 }
 
 
+# Steps that run only when chosen with --only (the web load takes 5 minutes at each size).
+ON_REQUEST = ("web_load",)
+
+
 def _run_in_child(step: str, url: str, work: Path, size: int, payments: int, queue: Any) -> None:
     # Load the code first: the clock measures the step's work, not the interpreter starting.
     import reclaim.imports.accounts
@@ -300,6 +304,8 @@ def run_bench(
             synthetic.write_payments(work / f"payments-{size}.csv", n_payments, size)
             url = _fresh_database(database_url, work, size)
             for step in STEPS:
+                if step in ON_REQUEST and step != only:
+                    continue
                 # Later steps need the earlier ones' data, so they always run; only the
                 # chosen step is reported.
                 figure = _measure(step, url, work, size, n_payments)
