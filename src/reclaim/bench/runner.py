@@ -18,9 +18,10 @@ Steps, at each size:
   billing's own print run).
 * ``check`` — ``reclaim check`` over everything.
 * ``web_load`` (only with ``--only web_load``) — the officer web app served (``reclaim
-  serve``) with 50 simulated officers at once, each opening a search, a customer page or an account page and pausing about 2 s, for
-  5 minutes (``RECLAIM_BENCH_WEB_SECONDS``, ``RECLAIM_BENCH_OFFICERS``): the pages answered,
-  errors, p50/p95/p99 in ms; then the most pages a second with no pause (bench/web_load.py).
+  serve``) with 50 simulated officers at once, each opening a search, a customer page or an
+  account page and pausing about 2 s, for 5 minutes (``RECLAIM_BENCH_WEB_SECONDS``,
+  ``RECLAIM_BENCH_OFFICERS``): the pages answered, errors, p50/p95/p99 in ms; then the most
+  pages a second with no pause (bench/web_load.py).
 """
 
 from __future__ import annotations
