@@ -40,9 +40,10 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, Any]
 
 
 def test_every_api_operation_is_tried() -> None:
-    from reclaim.web.api import router
+    from reclaim.web import api, dashboard
 
-    assert len(OPERATIONS) == sum(len(route.methods) for route in router.routes)  # type: ignore[attr-defined]
+    routes = [*api.router.routes, *dashboard.api_router.routes]
+    assert len(OPERATIONS) == sum(len(route.methods) for route in routes)  # type: ignore[attr-defined]
     assert ("/api/accounts/{council}/{reference}/holds", "POST") in OPERATIONS
 
 
