@@ -14,6 +14,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+import reclaim
 from reclaim.calendar import FinancialYear, InstalmentDay
 from reclaim.domain.access import Role
 from reclaim.domain.recovery.protections import HoldKind
@@ -22,6 +23,8 @@ from reclaim.money import Money
 from reclaim.services.access import add_user
 from reclaim.services.billing import bill_year
 from reclaim.services.council_years import CouncilYear, set_year
+from reclaim.services.letter_data import parse_letterhead, set_letterhead
+from reclaim.services.letters import produce_documents
 from reclaim.services.protections import find_account, place_hold
 from reclaim.store.unit_of_work import UnitOfWork
 from reclaim.web.app import create_app
@@ -36,6 +39,7 @@ from tests.builders import (
 )
 
 PASSWORD = "correct horse battery staple"
+LETTERHEAD = Path(reclaim.__file__).parent / "examples" / "letterhead.toml"
 USERS = {
     "officer": (Role.OFFICER, ("TESTBURY",)),
     "leader": (Role.TEAM_LEADER, ("TESTBURY",)),
@@ -99,6 +103,10 @@ def populate(engine: Engine, folder: Path) -> None:
             review_by=date(2026, 6, 1),
             today=date(2026, 5, 1),
         )
+        head = LETTERHEAD.read_text(encoding="utf-8")
+        for code in ("OTHERTON", "TESTBURY"):  # their bills' and the hold's letters
+            set_letterhead(conn, code, parse_letterhead(head, LETTERHEAD.name), date(2026, 3, 1))
+            produce_documents(conn, code, TODAY)
         for username, (role, councils) in USERS.items():
             add_user(
                 conn,

@@ -61,6 +61,8 @@ CASES = [
                      "holds-due.csv")
     ],
     Case("GET", "/audit", "audit", "/audit"),
+    Case("GET", "/documents/TESTBURY/2.pdf", "read_record", "/documents/{council}/{document_id}.pdf"),
+    Case("GET", "/documents/OTHERTON/1.pdf", "other_council", "/documents/{council}/{document_id}.pdf"),
     Case("GET", "/dashboard", "read_list", "/dashboard"),
     Case("GET", "/dashboard.csv?council=TESTBURY", "read_record", "/dashboard.csv"),
     Case("GET", "/dashboard?council=OTHERTON&year=2026/27", "other_council", "/dashboard"),

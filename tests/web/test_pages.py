@@ -186,3 +186,13 @@ def test_search_finds_by_name_reference_address_and_postcode_in_the_users_counci
     assert found("officer", "CT-9") == []  # another council's account
     short = site.client("officer").get("/api/search?q=a")
     assert short.status_code == 400 and "at least two" in short.json()["detail"]
+
+
+def test_a_letter_opens_as_the_pdf_it_was_produced_as_and_only_in_its_council(site: Site) -> None:
+    page = site.client("officer").get("/accounts/TESTBURY/CT-2").text
+    assert 'href="/documents/TESTBURY/4.pdf">hold acknowledgement (PDF)</a>' in page
+    pdf = site.client("officer").get("/documents/TESTBURY/4.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert site.client("officer").get("/documents/TESTBURY/1.pdf").status_code == 404  # OTHERTON's
+    assert ("officer", "view document") in audit_actions(site, "CT-2 #4")

@@ -363,3 +363,23 @@ def council_names(conn: Connection, codes: tuple[str, ...]) -> list[str]:
     return list(
         conn.execute(select(c.c.name).where(c.c.code.in_(codes)).order_by(c.c.name)).scalars()
     )
+
+
+def document_for_officer(
+    conn: Connection, council: str, document_id: int, councils: tuple[str, ...]
+) -> tuple[str, bytes]:
+    """A produced letter's PDF (its account's reference, the bytes), exactly as it was
+    produced, if it belongs to one of the officer's councils."""
+    from reclaim.services.letters import document_pdf
+
+    _check_council(council, councils, f"document {document_id}")
+    a, c, d = t.accounts, t.councils, t.documents
+    found = conn.execute(
+        select(a.c.reference)
+        .select_from(d.join(a, a.c.id == d.c.account_id).join(c, c.c.id == a.c.council_id))
+        .where(d.c.id == document_id, c.c.code == council)
+    ).first()
+    if found is None:
+        raise NotFound(f"there is no document {document_id} in {council}")
+    _, pdf = document_pdf(conn, document_id)
+    return found.reference, pdf

@@ -19,7 +19,12 @@ from reclaim.services import audit
 from reclaim.services.access import SignInRefused, sign_in, sign_out
 from reclaim.services.officer_actions import Forbidden, record_view
 from reclaim.services.officer_lists import csv_text
-from reclaim.services.officer_views import account_page, customer_view, search
+from reclaim.services.officer_views import (
+    account_page,
+    customer_view,
+    document_for_officer,
+    search,
+)
 from reclaim.web.context import CSRF_FIELD, SESSION_COOKIE, SignedIn, Work, state
 from reclaim.web.lists import LISTS, work_list
 from reclaim.web.rendering import render
@@ -207,6 +212,21 @@ def account_response(
         hold_kinds=list(HoldKind),
         channels=[m for m in PaymentMethod],
         status=400 if error else 200,
+    )
+
+
+@router.get("/documents/{council}/{document_id}.pdf")
+def document_page(
+    request: Request, uow: Work, me: SignedIn, council: str, document_id: int
+) -> Response:
+    account, pdf = document_for_officer(uow.connection, council, document_id, me.user.councils)
+    record_view(uow.connection, me.user, council, "document", f"{account} #{document_id}",
+                now=me.now)  # fmt: skip
+    uow.commit()
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{account}-{document_id}.pdf"'},
     )
 
 

@@ -39,7 +39,7 @@ def _sentence(text: str) -> str:
 TEMPLATES.env.filters["money"] = _money
 TEMPLATES.env.filters["sentence"] = _sentence
 TEMPLATES.env.filters["day"] = _day
-TEMPLATES.env.filters["label"] = lambda value: str(value).replace("_", " ")
+TEMPLATES.env.filters["label"] = lambda value: str(value).replace("_", " ").replace("-", " ")
 
 NAVIGATION = (
     ("search", "/search", "Search"),
