@@ -21,6 +21,7 @@ from sqlalchemy import BigInteger, CheckConstraint, Engine, Float, Numeric, insp
 
 import reclaim
 from reclaim.calendar import Country, InstalmentDay
+from reclaim.domain.access import Role
 from reclaim.domain.accounts import AccountKind, PaymentMethod
 from reclaim.domain.councils import YearOrder
 from reclaim.domain.invariants import INVARIANTS, Invariant, invariant
@@ -261,6 +262,7 @@ ENUM_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
     ("documents", "postage"): Postage,
     ("print_batches", "postage"): Postage,
     ("letter_preferences", "style"): Style,
+    ("users", "role"): Role,
 }
 # Closed sets with no enum of their own.
 PLAIN_SETS = {

@@ -353,7 +353,11 @@ def test_reclaim_check_finds_bills_that_do_not_add_up(testbury, table, statement
 def test_the_damage_tables_break_every_invariant() -> None:
     from reclaim.domain.invariants import INVARIANTS
 
-    broken = {code for _, _, found in DAMAGE for code in found} | {"bills_add_up"}
+    # The audit log's chain is broken in tests/web/test_sign_in_and_audit.py.
+    broken = {code for _, _, found in DAMAGE for code in found} | {
+        "bills_add_up",
+        "audit_log_chained",
+    }
     assert broken == {inv.code for inv in INVARIANTS}
 
 

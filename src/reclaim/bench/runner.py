@@ -21,6 +21,11 @@ Steps, at each size:
   hash (``reclaim letters produce`` without the year's demand notices, which are the annual
   billing's own print run).
 * ``check`` — ``reclaim check`` over everything.
+* ``web_load`` (only with ``--only web_load``) — the officer web app served (``reclaim
+  serve``) with 50 simulated officers at once, each opening a search, a customer page or an
+  account page and pausing about 2 s, for 5 minutes (``RECLAIM_BENCH_WEB_SECONDS``,
+  ``RECLAIM_BENCH_OFFICERS``): the pages answered, errors, p50/p95/p99 in ms; then the most
+  pages a second with no pause (bench/web_load.py).
 """
 
 from __future__ import annotations
@@ -202,6 +207,20 @@ def _step_check(url: str, _work: Path, _size: int, _payments: int) -> int:
     return next(r.checked for r in results if r.invariant.code == "balance_is_sum_of_postings")
 
 
+def _step_web_load(url: str, work: Path, _size: int, _payments: int) -> int:
+    from dataclasses import asdict
+
+    from reclaim.bench.web_load import web_load
+
+    figures = web_load(
+        url,
+        officers=int(os.environ.get("RECLAIM_BENCH_OFFICERS", "50")),
+        seconds=float(os.environ.get("RECLAIM_BENCH_WEB_SECONDS", "300")),
+    )
+    (work / "web_load.json").write_text(json.dumps(asdict(figures)), encoding="utf-8")
+    return figures.pages
+
+
 STEPS: dict[str, Callable[[str, Path, int, int], int]] = {
     "import_accounts": _step_import_accounts,
     "bill": _step_bill,
@@ -211,7 +230,12 @@ STEPS: dict[str, Callable[[str, Path, int, int], int]] = {
     "arrears_bare": _step_arrears_bare,
     "letters": _step_letters,
     "check": _step_check,
+    "web_load": _step_web_load,
 }
+
+
+# Steps that run only when chosen with --only (the web load takes 5 minutes at each size).
+ON_REQUEST = ("web_load",)
 
 
 def _run_in_child(step: str, url: str, work: Path, size: int, payments: int, queue: Any) -> None:
@@ -292,6 +316,7 @@ def run_bench(
     if only is not None and only not in STEPS:
         raise SystemExit(f"--only '{only}' is not a step; the steps are {', '.join(STEPS)}")
     figures: list[Figure] = []
+    loads: list[dict[str, Any]] = []  # the web load step's figures at each size
     work = Path(tempfile.mkdtemp(prefix="reclaim-bench-"))
     try:
         for size in sizes:
@@ -302,6 +327,8 @@ def run_bench(
             synthetic.write_payments(work / f"payments-{size}.csv", n_payments, size, TODAY)
             url = _fresh_database(database_url, work, size)
             for step in STEPS:
+                if step in ON_REQUEST and step != only:
+                    continue
                 # Later steps need the earlier ones' data, so they always run; only the
                 # chosen step is reported.
                 figure = _measure(step, url, work, size, n_payments)
@@ -311,6 +338,10 @@ def run_bench(
                         f"  {step}: {figure.items:,} in {figure.seconds:.2f} s "
                         f"({figure.items_per_second:,.0f}/s), peak {figure.peak_memory_mib:,.0f} MiB"
                     )
+                    if step == "web_load":
+                        loads.append({"accounts": size, **json.loads(
+                            (work / "web_load.json").read_text(encoding="utf-8"))})  # fmt: skip
+                        console.print(f"  web_load: {loads[-1]}")
                 if step == only:
                     break
             if database_url is None:
@@ -318,11 +349,17 @@ def run_bench(
                     leftover.unlink()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    _report(figures, database_url, out, console)
+    _report(figures, database_url, out, console, loads)
     return figures
 
 
-def _report(figures: list[Figure], database_url: str | None, out: Path, console: Console) -> None:
+def _report(
+    figures: list[Figure],
+    database_url: str | None,
+    out: Path,
+    console: Console,
+    loads: list[dict[str, Any]] | None = None,
+) -> None:
     table = Table(title="reclaim bench")
     for column in ("step", "accounts", "items", "seconds", "items/s", "peak MiB"):
         table.add_column(column, justify="left" if column == "step" else "right")
@@ -350,6 +387,7 @@ def _report(figures: list[Figure], database_url: str | None, out: Path, console:
                 else describe(database_url),
                 "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "figures": [asdict(f) for f in figures],
+                "web_load": loads or [],
             },
             indent=2,
         )

@@ -7,8 +7,6 @@ year-end report as HTML and XLSX next to the database, with a summary in the ter
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import tempfile
 import time
 from collections import Counter
@@ -189,16 +187,17 @@ def _summary(console: Console, figures: YearEnd, tally: YearTally) -> None:
     )
 
 
-def serve(db: Path, console: Console) -> None:
-    """Serve the officer web app on the demo database, once it exists (issue 7): it is found
-    as ``reclaim.web.serve_demo(db, console)``. Until then, say how to look around."""
-    if importlib.util.find_spec("reclaim.web") is not None:  # pragma: no cover - issue 7
-        serve_demo = getattr(importlib.import_module("reclaim.web"), "serve_demo", None)
-        if callable(serve_demo):
-            serve_demo(db, console)
-            return
+def serve(db: Path, council_code: str, console: Console) -> None:
+    """Serve the officer web app on the demo database at http://127.0.0.1:8000, with a new
+    demo login (a team leader of the demo council) printed for the reader to sign in with."""
+    from reclaim.web.server import create_login
+    from reclaim.web.server import serve as serve_app
+
+    url = f"sqlite:///{db}"
+    login = create_login(url, (council_code,), username="demo", display_name="Demo Officer")
     console.print(
-        "The officer web app is not part of this build yet, so nothing is served. Look around "
-        f"with: [bold]RECLAIM_DATABASE_URL=sqlite:///{db} uv run reclaim account show "
-        "CT00000001[/bold]"
+        f"\n[bold]The officer web app:[/bold] http://127.0.0.1:8000 — sign in as "
+        f"[bold]{login.username}[/bold] with the password [bold]{login.password}[/bold] "
+        f"({login.role.label}, {council_code}). Ctrl+C stops it."
     )
+    serve_app(url)

@@ -33,7 +33,7 @@ def demo(
         bool,
         typer.Option(
             "--serve/--no-serve",
-            help="Serve the officer web app on http://127.0.0.1:8000 afterwards (when built).",
+            help="Serve the officer web app on http://127.0.0.1:8000 afterwards, with a demo login.",
         ),
     ] = True,
 ) -> None:
@@ -58,4 +58,4 @@ def demo(
     if outcome.breaches:
         raise typer.Exit(1)
     if serve_app:
-        serve(db, console)
+        serve(db, settings.code, console)

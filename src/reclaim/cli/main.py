@@ -839,7 +839,8 @@ def bench(
         str | None,
         typer.Option(
             help="Report one step only (the steps before it run unreported): import_accounts, "
-            "bill, pay_to_date, post_payments, recovery, arrears_bare, check."
+            "bill, pay_to_date, post_payments, recovery, arrears_bare, letters, check; "
+            "web_load runs only when chosen."
         ),
     ] = None,
     payments: Annotated[
@@ -904,3 +905,13 @@ def _register_recovery_commands() -> None:
 
 
 _register_recovery_commands()
+
+
+def _register_web_commands() -> None:
+    from reclaim.cli.web_commands import serve_command, user_app
+
+    app.command("serve")(serve_command)
+    app.add_typer(user_app, name="user")
+
+
+_register_web_commands()

@@ -69,6 +69,12 @@ INVARIANTS: tuple[Invariant, ...] = (
         "A bill is the notice the law requires: what it says is owed must be what the account "
         "is charged, and what it asks for by instalments must be the whole of it.",
     ),
+    Invariant(
+        "audit_log_chained",
+        "Every audit log entry is chained to the one before it and unaltered",
+        "The audit log says who saw and changed what; each entry's hash covers the one before, "
+        "so no entry can be altered, removed or inserted unseen.",
+    ),
 )
 
 

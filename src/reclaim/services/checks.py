@@ -15,6 +15,7 @@ from sqlalchemy import Connection, text
 from reclaim.calendar import FinancialYear
 from reclaim.domain.invariants import INVARIANTS, Breach, Invariant
 from reclaim.domain.ledger import HASH_SEPARATOR, HASHED_FIELDS, PostingKind, hash_of_text
+from reclaim.services.audit import audit_breaches
 
 Finder = Callable[[Connection], Iterator[Breach]]
 _FINDERS: dict[str, Finder] = {}
@@ -61,7 +62,11 @@ _COUNTED_TABLE = {
     "payments_fully_accounted": "payments",
     "schedules_sum_to_charge": "schedules",
     "bills_add_up": "bills",
+    "audit_log_chained": "audit_log",
 }
+
+
+finder("audit_log_chained")(audit_breaches)  # the audit log's chain: services/audit.py
 
 
 def _counted(conn: Connection, code: str) -> int:

@@ -593,3 +593,9 @@ APPEND_ONLY = (
     "recovery_events",
     "council_strategies",
 )
+
+# The officer web app's tables (users, sessions, notes, the audit log) live beside these, on
+# the same metadata; importing them here means every user of ``metadata`` sees them.
+from reclaim.store import access_tables as _access_tables  # noqa: E402
+
+_: object = _access_tables
