@@ -73,6 +73,32 @@ def test_the_year_leaves_a_ledger_that_passes_reclaim_check(first_year):
     assert "All invariants hold." in output
 
 
+def test_the_year_posts_its_letters_in_daily_print_batches(first_year):
+    db, output = first_year
+    engine = make_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        sent = dict(
+            conn.execute(
+                text(
+                    "SELECT CASE WHEN bill_id IS NOT NULL THEN 'bill' ELSE letter END, COUNT(*) "
+                    "FROM documents WHERE status = 'sent' GROUP BY 1"
+                )
+            ).all()
+        )
+        queued = conn.execute(
+            text("SELECT COUNT(*) FROM documents WHERE status = 'queued'")
+        ).scalar_one()
+    engine.dispose()
+    assert sent["bill"] >= 150  # every account's annual bill, and the rebills
+    assert sent["council-tax-reminder"] > 0
+    assert queued == 0  # each working day's letters went out that day
+    folder = db.parent / "demo-letters"
+    pdfs, manifests = sorted(folder.glob("*.pdf")), sorted(folder.glob("*-manifest.csv"))
+    assert pdfs and len(pdfs) == len(manifests)
+    assert pdfs[0].read_bytes().startswith(b"%PDF")
+    assert "Letters:" in output and "daily print batches" in output
+
+
 def test_the_year_end_report_is_written_as_html_and_xlsx(first_year):
     db, output = first_year
     html = (db.parent / "demo-report.html").read_text(encoding="utf-8")
@@ -111,3 +137,28 @@ def test_a_bad_behaviour_file_is_refused_before_anything_is_made(tmp_path: Path)
     assert result.exit_code == 1
     assert "population" in result.output
     assert not db.exists()
+
+
+def test_the_recovery_watch_changes_nothing_the_year_does(
+    first_year, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The same year with every history put to the engine on every run (no watch): the
+    same postings, the same steps on the same days with the same reasons, the same holds."""
+    from functools import partial
+
+    import reclaim.demo.simulation as simulation
+    from reclaim.services.recovery_run import run_recovery
+
+    db, _ = first_year
+    engine = make_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        watched = conn.execute(text("SELECT COUNT(*) FROM recovery_watch")).scalar_one()
+    engine.dispose()
+    assert watched > 0  # the year was run with its watch kept
+    monkeypatch.setattr(simulation, "run_recovery", partial(run_recovery, use_watch=False))
+    unwatched = tmp_path / "unwatched.db"
+    result = CliRunner().invoke(
+        app, ["demo", "--accounts", ACCOUNTS, "--seed", "11", "--db", str(unwatched), "--no-serve"]
+    )
+    assert result.exit_code == 0, result.output
+    assert _ledger(db) == _ledger(unwatched)

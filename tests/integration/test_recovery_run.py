@@ -13,7 +13,7 @@ from sqlalchemy import exc, func, select, text
 
 from reclaim.cli.example import run_example
 from reclaim.services.accounts import account_statement
-from reclaim.services.recovery_run import run_recovery
+from reclaim.services.recovery_run import RecoveryRun, run_recovery
 from reclaim.services.recovery_strategies import EXAMPLES, use_strategy
 from reclaim.store import tables as t
 from reclaim.store.database import make_engine
@@ -134,3 +134,41 @@ def test_a_reminder_paid_in_time_stops_there_while_the_others_go_on(tmp_path: Pa
             if step.decision.action.value == "balance_due":  # the year's balance, to the penny
                 owed = account_statement(uow.connection, step.reference).balance_by_year[step.year]
                 assert step.decision.amount == owed, step.reference
+
+
+def test_the_run_passes_over_a_year_whose_step_is_not_due_until_something_changes(
+    tmp_path: Path,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from reclaim.imports.payments import import_payments
+
+    url = _example(tmp_path)
+    engine = make_engine(url)
+
+    def run_on(day: date) -> RecoveryRun:
+        with UnitOfWork(engine) as uow:
+            run = run_recovery(uow.connection, "EXAMPLE", day)
+            uow.commit()
+        return run
+
+    first = run_on(RUN_ON)  # reminders, pay by 26 June
+    reminded = first.bulk.height + len(first.steps)
+    looked = run_on(RUN_ON + timedelta(days=1))
+    assert (looked.evaluated, looked.waiting, looked.taken) == (reminded, 0, 0)
+    passed = run_on(RUN_ON + timedelta(days=2))
+    assert (passed.evaluated, passed.waiting, passed.taken) == (0, reminded, 0)
+    payments = tmp_path / "payments.csv"
+    payments.write_text(
+        "date,reference,amount,channel,external_id\n2026-06-23,CT-1000001,10.00,card,CARD-9\n",
+        encoding="utf-8",
+    )
+    with UnitOfWork(engine) as uow:
+        import_payments(
+            uow.connection, payments, today=date(2026, 6, 23), now=datetime(2026, 6, 23, tzinfo=UTC)
+        )
+        uow.commit()
+    changed = run_on(date(2026, 6, 23))  # the account paid: its ledger changed, look again
+    assert (changed.evaluated, changed.waiting) == (1, reminded - 1)
+    due = run_on(date(2026, 7, 10))  # past the reminders' days: the watch wakes every year
+    assert due.waiting == 0 and due.evaluated == reminded

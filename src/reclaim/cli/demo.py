@@ -7,6 +7,7 @@ year-end report as HTML and XLSX next to the database, with a summary in the ter
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from collections import Counter
@@ -89,6 +90,7 @@ def run_demo(
     accounts: int | None,
     console: Console,
     report_dir: Path | None = None,
+    letters: bool = True,
 ) -> DemoOutcome:
     started, cpu = time.perf_counter(), time.process_time()
     for suffix in ("", "-wal", "-shm"):
@@ -104,7 +106,11 @@ def run_demo(
         facts = population_facts(population, year)
         for fact in facts:
             console.print(f"  • {fact}")
-        simulation = Simulation(engine, settings, population, year, seed)
+        letters_dir = out / f"{db.stem}-letters"
+        shutil.rmtree(letters_dir, ignore_errors=True)
+        simulation = Simulation(
+            engine, settings, population, year, seed, letters_dir if letters else None
+        )
         with (
             tempfile.TemporaryDirectory(prefix="reclaim-demo-") as work,
             console.status("Importing the accounts and billing the year…"),
@@ -141,6 +147,13 @@ def run_demo(
         html = write_html(out / f"{db.stem}-report.html", figures, settings.name, facts)
         xlsx = write_xlsx(out / f"{db.stem}-report.xlsx", figures, settings.name, facts)
         _summary(console, figures, tally)
+        if letters:
+            lt = simulation.letter_tally
+            console.print(
+                f"Letters: {lt.letters:,} posted ({lt.pages:,} pages) in {lt.batches:,} daily print "
+                f"batches with their manifests, in [bold]{letters_dir}[/bold]; {lt.cancelled:,} "
+                "cancelled because they were paid before the print run."
+            )
         console.print("reclaim check:")
         breaches = print_checks(results)
         seconds = time.perf_counter() - started

@@ -29,6 +29,13 @@ def demo(
         Path | None,
         typer.Option(help="Your own behaviour mix (a copy of src/reclaim/data/demo-council.toml)."),
     ] = None,
+    letters: Annotated[
+        bool,
+        typer.Option(
+            "--letters/--no-letters",
+            help="Produce the year's letters (bills, notices) as PDFs in daily print batches.",
+        ),
+    ] = True,
     serve_app: Annotated[
         bool,
         typer.Option(
@@ -53,7 +60,13 @@ def demo(
         print_problems(refused.problems, str(refused))
         raise typer.Exit(1) from None
     outcome = run_demo(
-        db, settings, seed=seed, year=financial_year, accounts=accounts, console=console
+        db,
+        settings,
+        seed=seed,
+        year=financial_year,
+        accounts=accounts,
+        console=console,
+        letters=letters,
     )
     if outcome.breaches:
         raise typer.Exit(1)

@@ -59,6 +59,7 @@ def run_recovery_command(
                 "dry_run": dry_run,
                 "accounts_read": run.accounts_read,
                 "settled_in_bulk": run.settled_in_bulk,
+                "waiting": run.waiting,
                 "evaluated": run.evaluated,
                 "steps": dict(summary),
                 "csv": str(path),

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine, text
 
 from reclaim.calendar import Country, FinancialYear, InstalmentDay, WorkingDays
 from reclaim.demo.behaviour import Behaviour, DemoSettings
+from reclaim.demo.letters import LetterTally, print_day, set_demo_letterhead
 from reclaim.demo.payers import Instalments, PaymentPlan
 from reclaim.demo.population import DemoAccount, write_accounts
 from reclaim.domain.liability import Valuation
@@ -100,8 +101,11 @@ class Simulation:
         population: list[DemoAccount],
         year: FinancialYear,
         seed: int,
+        letters: Path | None = None,
     ) -> None:
         self.engine = engine
+        self.letters = letters  # where each working day's print batches go (None: no letters)
+        self.letter_tally = LetterTally()
         self.settings = settings
         self.code = settings.code
         self.year = year
@@ -136,6 +140,16 @@ class Simulation:
             import_accounts(uow.connection, path, today=imported_on, now=_at(imported_on, 9))
             run = bill_year(uow.connection, s.code, self.year, issued_on=issued_on, today=issued_on)
             self.tally.billed = run.billed
+            if self.letters is not None:
+                set_demo_letterhead(uow.connection, s, imported_on)
+                print_day(
+                    uow.connection,
+                    s.code,
+                    issued_on,
+                    self.letters,
+                    _at(issued_on, 17),
+                    self.letter_tally,
+                )
             self._read_ids(uow.connection)
             schedules = self._schedules(uow.connection, None)
             uow.commit()
@@ -240,6 +254,8 @@ class Simulation:
                 issue_summonses(conn, self.code, day, hearing)
                 self.hearings[hearing] = day
         self._answer_letters(conn, day)
+        if self.letters is not None:
+            print_day(conn, self.code, day, self.letters, _at(day, 17), self.letter_tally)
 
     def _pay(self, conn: Connection, day: date) -> None:
         planned = self.plan.due(day)

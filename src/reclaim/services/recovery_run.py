@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -31,11 +31,20 @@ from sqlalchemy import Connection
 from reclaim.calendar import Country, FinancialYear
 from reclaim.domain.accounts import AccountKind
 from reclaim.domain.errors import DomainError
-from reclaim.domain.recovery.engine import Action, Case, Decision, Period, Step, steps_due
+from reclaim.domain.recovery.engine import (
+    Action,
+    Case,
+    Decision,
+    Period,
+    Step,
+    evaluate,
+    steps_due,
+)
 from reclaim.domain.recovery.strategy import Eligibility
 from reclaim.domain.schedules import Instalment
 from reclaim.money import Money
 from reclaim.services import recovery_reading as reading
+from reclaim.services import recovery_watch as watch
 from reclaim.services.recovery_bulk import BULK_SCHEMA, first_notices, money_text
 from reclaim.services.recovery_strategies import ChosenStrategy, strategy_for
 from reclaim.store import tables as t
@@ -78,6 +87,7 @@ class RecoveryRun:
     dry_run: bool
     accounts_read: int = 0
     settled_in_bulk: int = 0
+    waiting: int = 0  # years with a history whose next step is not due yet, by the watch
     evaluated: int = 0
     steps: list[PlannedStep] = field(default_factory=list)
     bulk: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=BULK_SCHEMA))
@@ -159,8 +169,12 @@ def run_recovery(
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
+    use_watch: bool = True,
 ) -> RecoveryRun:
-    """Decide and (unless ``dry_run``) record every step due on ``as_of`` (caller commits)."""
+    """Decide and (unless ``dry_run``) record every step due on ``as_of`` (caller commits).
+
+    ``use_watch``: pass over years with a history whose next step is known not to be due yet
+    (``recovery_watch``); without it every such year is put to the engine again."""
     say = progress or (lambda _stage: None)
     stored = get_council(conn, council_code)
     if stored is None:
@@ -191,16 +205,34 @@ def run_recovery(
         country,
         as_of,
     )
+    labels = pl.DataFrame(
+        [(kind, year, chosen.label) for (kind, year), chosen in strategies.items()],
+        schema={"kind": pl.String, "financial_year": pl.Int64, "strategy": pl.String},
+        orient="row",
+    )
+    state = watch.current_state(conn, others, stored.id)
+    if use_watch and others.height:
+        passed = watch.waiting(conn, others, labels, state, stored.id, as_of)
+        run.waiting = int(passed.sum())
+        others = others.filter(~passed)
     run.evaluated = others.height
     say(f"deciding {others.height:,} account-years with a history or a protection")
+    seen: list[watch.Seen] = []
     if others.height:
-        _decide(conn, run, others, plans, strategies, stored.id, country, as_of)
+        seen = _decide(conn, run, others, plans, strategies, state, stored.id, country, as_of)
     say("reading the names of those due a step")
     run.bulk = _named(conn, notices, stored.id)
     if not dry_run and run.taken:
         say(f"recording {run.taken:,} steps")
-        _record(conn, run)
+        recorded = _record(conn, run)
+        seen = [replace(s, last_event_id=recorded.get(_key(s), s.last_event_id)) for s in seen]
+    if not dry_run and seen:
+        watch.remember(conn, seen, as_of)
     return run
+
+
+def _key(seen: watch.Seen) -> tuple[int, int]:
+    return (seen.account_id, seen.financial_year)
 
 
 def bare_arrears(conn: Connection, council_code: str, as_of: date) -> int:
@@ -236,11 +268,13 @@ def _decide(
     candidates: pl.DataFrame,
     plans: pl.DataFrame,
     strategies: dict[tuple[str, int], ChosenStrategy],
+    state: pl.DataFrame,
     council_id: int,
     country: Country,
     as_of: date,
-) -> None:
-    """Each candidate year as a ``Case`` for the engine: what it decides is the step."""
+) -> list[watch.Seen]:
+    """Each candidate year as a ``Case`` for the engine: what it decides is the step. Returns
+    what it saw of each year, with the day something may next fall due, for the watch."""
     ids = candidates.get_column("account_id").unique().to_list()
     keys = set(
         zip(
@@ -269,7 +303,14 @@ def _decide(
         steps_of[(row["account_id"], row["financial_year"])].append(_step(row))
     costs_of = {(a, y): int(p) for a, y, p in reading.costs(conn, ids, council_id).iter_rows()}
     people = _people(conn, ids, as_of)
+    now = {
+        (a, y): (int(v), int(e))
+        for a, y, e, v in state.select(
+            "account_id", "financial_year", "last_event_id", "ledger_version"
+        ).iter_rows()
+    }
     decided: list[tuple[int, FinancialYear, Decision, str]] = []
+    seen: list[watch.Seen] = []
     for account_id, start_year, plan_id, kind in candidates.select(
         "account_id", "financial_year", "plan_id", "kind"
     ).iter_rows():
@@ -288,8 +329,22 @@ def _decide(
             holds=who.holds,
             breathing_spaces=who.breathing_spaces,
         )
-        for decision in steps_due(case, chosen.strategy, as_of):
+        decisions = steps_due(case, chosen.strategy, as_of)
+        for decision in decisions:
             decided.append((account_id, case.year, decision, chosen.label))
+        taken = tuple(d.as_step(as_of) for d in decisions if d.by_run)
+        after = evaluate(replace(case, steps=(*case.steps, *taken)), chosen.strategy, as_of)
+        version, last_event = now.get((account_id, start_year), (0, 0))
+        seen.append(
+            watch.Seen(
+                account_id,
+                start_year,
+                as_of if after.decision is not None else after.wake,  # awaiting someone: look again
+                version,
+                last_event,
+                chosen.label,
+            )
+        )
     named = {
         a: (r, n or "")
         for a, r, n in reading.names(conn, [d[0] for d in decided], council_id).iter_rows()
@@ -297,6 +352,7 @@ def _decide(
     for account_id, year, decision, label in decided:
         reference, name = named[account_id]
         run.steps.append(PlannedStep(account_id, reference, name, year, decision, label))
+    return seen
 
 
 def _named(conn: Connection, notices: pl.DataFrame, council_id: int) -> pl.DataFrame:
@@ -319,7 +375,9 @@ def _step(row: dict[str, Any]) -> Step:
     )
 
 
-def _record(conn: Connection, run: RecoveryRun) -> None:
+def _record(conn: Connection, run: RecoveryRun) -> dict[tuple[int, int], int]:
+    """Write the steps and queue their letters; returns, for each year the engine stepped,
+    its last new event's id."""
     bulk = run.bulk
     if bulk.height:
         event_ids = reserve_ids(conn, t.recovery_events, bulk.height)
@@ -381,6 +439,7 @@ def _record(conn: Connection, run: RecoveryRun) -> None:
             for d, (i, s) in zip(doc_ids, letters, strict=True)
         ),
     )
+    return {(s.account_id, s.year.start_year): i for i, s in zip(ids, taken, strict=True)}
 
 
 def event_row(

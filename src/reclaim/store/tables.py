@@ -402,6 +402,23 @@ recovery_events = Table(
     Index(None, "account_id", "financial_year"),
 )
 
+# When the recovery run last looked at an account's year that has a recovery history, and the
+# day it found something may next fall due (its "wake"), with what it saw then: the account's
+# ledger version, its last recovery event and the strategy. Until that day, while none of
+# these changes, the run knows the answer without asking the engine again. A note the run
+# keeps for itself, not a record: it may be deleted at any time, and the run then looks again.
+recovery_watch = Table(
+    "recovery_watch",
+    metadata,
+    Column("account_id", ForeignKey("accounts.id"), primary_key=True, autoincrement=False),
+    Column("financial_year", Integer, primary_key=True, autoincrement=False),
+    Column("wake_on", Date),  # none: nothing falls due unless something changes
+    Column("ledger_version", Integer, nullable=False),
+    Column("last_event_id", BigInteger, nullable=False),
+    Column("strategy", Text, nullable=False),
+    Column("checked_on", Date, nullable=False),
+)
+
 # Documents: one per step, bill, hold or Breathing Space that sends a letter. Queued first;
 # produced (rendered, its PDF stored in ``document_files``) with its template, version and
 # content hash; sent once it is in a print batch; cancelled, with the reason, when what it

@@ -1,0 +1,158 @@
+"""The recovery run's watch on years with a recovery history.
+
+A year that has had a reminder stays interesting for the rest of its life, so a run that asks
+the engine about every such year every day spends most of its time being told "nothing yet".
+The engine already says, whenever it finds nothing due, the day something may next fall due
+(its *wake*) — if nothing changes meanwhile. The run keeps that answer in ``recovery_watch``
+with what it saw (the account's ledger version, the year's last recovery event, the
+strategy), and on a later day passes over a year whose wake has not come while none of those
+has changed. Anything that could bring a step forward changes one of them — a payment or its
+reversal, a rebill, costs (the ledger version), a court outcome (a recovery event), a new
+strategy — and what protects people (holds, Breathing Space, vulnerability, death) is never
+passed over. The engine's own property test proves that running only on wake days, the days
+payments take effect and hearing days gives the same year as running every day
+(``tests/unit/test_recovery_timelines.py``); ``tests/integration/test_recovery_watch.py``
+proves the run with the watch takes the same steps as without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+from sqlalchemy import Connection
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from reclaim.services.recovery_reading import rows_for
+from reclaim.store import tables as t
+from reclaim.store.bulk import chunked, is_postgres
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """What the run saw of a year when it looked: what the watch compares against."""
+
+    account_id: int
+    financial_year: int
+    wake_on: date | None
+    ledger_version: int
+    last_event_id: int
+    strategy: str
+
+
+def current_state(conn: Connection, candidates: pl.DataFrame, council_id: int) -> pl.DataFrame:
+    """Each candidate year's ledger version and last recovery event id (0 if none), as the
+    run reads them: account_id, financial_year, ledger_version, last_event_id."""
+    account_ids = candidates.get_column("account_id").unique().to_list()
+    versions = rows_for(
+        conn,
+        account_ids,
+        select="SELECT b.account_id, b.version FROM account_balances b "
+        "JOIN accounts a ON a.id = b.account_id WHERE 1 = 1",
+        council_id=council_id,
+        schema={"account_id": pl.Int64, "ledger_version": pl.Int64},
+    )
+    events = rows_for(
+        conn,
+        account_ids,
+        select="SELECT e.account_id, e.financial_year, e.id FROM recovery_events e "
+        "JOIN accounts a ON a.id = e.account_id WHERE 1 = 1",
+        council_id=council_id,
+        schema={"account_id": pl.Int64, "financial_year": pl.Int64, "id": pl.Int64},
+    )
+    last = events.group_by("account_id", "financial_year").agg(
+        pl.col("id").max().alias("last_event_id")
+    )
+    return (
+        candidates.select("account_id", "financial_year")
+        .join(last, on=["account_id", "financial_year"], how="left")
+        .join(versions, on="account_id", how="left")
+        .with_columns(pl.col("last_event_id", "ledger_version").fill_null(0))
+    )
+
+
+def waiting(
+    conn: Connection,
+    candidates: pl.DataFrame,
+    labels: pl.DataFrame,
+    state: pl.DataFrame,
+    council_id: int,
+    as_of: date,
+) -> pl.Series:
+    """For each candidate year (in order), whether the run may pass over it on ``as_of``: it
+    is watched, its wake has not come, nothing it depends on has changed, and nobody on it is
+    protected. ``labels``: kind, financial_year, strategy (the label of the strategy that
+    answers it now). ``state``: from ``current_state``."""
+    watch = rows_for(
+        conn,
+        candidates.get_column("account_id").to_list(),
+        select="SELECT w.account_id, w.financial_year, w.wake_on, w.ledger_version, "
+        "w.last_event_id, w.strategy FROM recovery_watch w "
+        "JOIN accounts a ON a.id = w.account_id WHERE 1 = 1",
+        council_id=council_id,
+        schema={
+            "account_id": pl.Int64,
+            "financial_year": pl.Int64,
+            "wake_on": pl.Date,
+            "seen_version": pl.Int64,
+            "seen_event": pl.Int64,
+            "seen_strategy": pl.String,
+        },
+    )
+    keys = ["account_id", "financial_year"]
+    judged = (
+        candidates.select(*keys, "kind", "protected")
+        .join(labels, on=["kind", "financial_year"], how="left")
+        .join(state, on=keys, how="left")
+        .join(watch, on=keys, how="left")
+    )
+    return judged.select(
+        (
+            (pl.col("protected") == 0)
+            & (pl.col("seen_version") == pl.col("ledger_version"))
+            & (pl.col("seen_event") == pl.col("last_event_id"))
+            & (pl.col("seen_strategy") == pl.col("strategy"))
+            & (pl.col("wake_on").is_null() | (pl.col("wake_on") > as_of))
+        )
+        .fill_null(False)
+        .alias("waiting")
+    ).to_series()
+
+
+def remember(conn: Connection, seen: Iterable[Seen], checked_on: date) -> int:
+    """Keep what the run saw of each year, replacing what it saw before."""
+    rows = [
+        {
+            "account_id": s.account_id,
+            "financial_year": s.financial_year,
+            "wake_on": s.wake_on,
+            "ledger_version": s.ledger_version,
+            "last_event_id": s.last_event_id,
+            "strategy": s.strategy,
+            "checked_on": checked_on,
+        }
+        for s in seen
+    ]
+    insert = postgresql_insert if is_postgres(conn) else sqlite_insert
+    for chunk in chunked(rows, 5000):
+        statement = insert(t.recovery_watch)
+        conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=["account_id", "financial_year"],
+                set_={
+                    name: statement.excluded[name]
+                    for name in (
+                        "wake_on",
+                        "ledger_version",
+                        "last_event_id",
+                        "strategy",
+                        "checked_on",
+                    )
+                },
+            ),
+            chunk,
+        )
+    return len(rows)
