@@ -172,3 +172,40 @@ def test_the_run_passes_over_a_year_whose_step_is_not_due_until_something_change
     assert (changed.evaluated, changed.waiting) == (1, reminded - 1)
     due = run_on(date(2026, 7, 10))  # past the reminders' days: the watch wakes every year
     assert due.waiting == 0 and due.evaluated == reminded
+
+
+def test_the_open_years_read_one_by_one_are_those_read_all_at_once(tmp_path: Path) -> None:
+    """A small council's years are looked up one by one, a large one's read in one pass: both
+    readings find the same years with the same sums and flags, whatever has happened."""
+    from datetime import timedelta
+
+    from reclaim.domain.recovery.protections import HoldKind
+    from reclaim.services import recovery_reading as reading
+    from reclaim.services.protections import find_account, place_hold
+
+    url = _example(tmp_path)
+    engine = make_engine(url)
+    with UnitOfWork(engine) as uow:
+        run_recovery(uow.connection, "EXAMPLE", RUN_ON)
+        run_recovery(uow.connection, "EXAMPLE", RUN_ON + timedelta(days=20))
+        place_hold(
+            uow.connection,
+            find_account(uow.connection, "CT-1000003"),
+            kind=HoldKind.GENERAL,
+            reason="disputes liability",
+            review_by=date(2026, 8, 1),
+            today=RUN_ON,
+        )
+        uow.commit()
+    with engine.connect() as conn:
+        council_id = conn.execute(
+            select(t.councils.c.id).where(t.councils.c.code == "EXAMPLE")
+        ).scalar_one()
+        for day in (date(2026, 4, 2), RUN_ON, date(2026, 7, 15), date(2027, 3, 31)):
+            few = reading.open_years(conn, council_id, day, 0)
+            many = reading.open_years(conn, council_id, day, reading.FEW + 1)
+            assert few.height > 0
+            assert few.equals(many), day
+            flags = few.select("has_history", "protected").sum().row(0)
+            if day > RUN_ON:
+                assert all(flags), (day, flags)

@@ -44,6 +44,7 @@ from reclaim.money import Money
 from reclaim.services.bulk_billing import lines_of
 from reclaim.services.letter_data import advice, letterhead_of, templates
 from reclaim.services.letters_pdf import assemble, font_set, pack, render, unpack
+from reclaim.services.letters_pool import render_many
 from reclaim.services.recovery_strategies import strategy_for
 from reclaim.store import tables as t
 from reclaim.store.bulk import chunked, reserve_ids
@@ -259,6 +260,7 @@ def _produce_chunk(
     files: list[dict[str, Any]] = []
     cancelled: list[dict[str, Any]] = []
     fonts_used: set[str] = set()
+    composed: list[tuple[_Case, int, Letter]] = []
     welsh = country is Country.WALES
     for case in _cases(conn, ids, on, letterhead, summons_costs):
         if case.cancel:
@@ -290,16 +292,19 @@ def _produce_chunk(
         except DomainError as e:
             report.problems.append(f"document {case.document_id}: {e}")
             continue
-        rendered = render(letter)
+        composed.append((case, template.version, letter))
+    for (case, version, letter), rendered in zip(
+        composed, render_many([letter for _, _, letter in composed]), strict=True
+    ):
         fonts_used.add(rendered.font_set)
         made.append(
             {
                 "i": case.document_id,
-                "v": template.version,
+                "v": version,
                 "st": case.style.value,
                 "po": letter.postage.value,
                 "pg": rendered.page_count,
-                "h": hashlib.sha256(rendered.pdf).hexdigest(),
+                "h": rendered.content_hash,
                 "on": on,
             }
         )

@@ -108,9 +108,19 @@ class Font:
         self.codes.update({u: "?" for u in range(128, 256) if u not in self.code})
         self.space = float(self.widths[32])
         self.words: dict[str, float] = {}
+        self.literals: dict[str, bytes] = {}
 
     def encode(self, text: str) -> bytes:
         return text.translate(self.codes).encode("latin-1", errors="replace")
+
+    def literal(self, text: str) -> bytes:
+        """The text as a PDF string in the subset's codes (remembered: lines repeat)."""
+        known = self.literals.get(text)
+        if known is None:
+            known = _literal(self.encode(text))
+            if len(self.literals) < 100_000:
+                self.literals[text] = known
+        return known
 
     def word_width(self, word: str) -> float:
         """A word's width in thousandths of the size (remembered: letters repeat words)."""
@@ -172,7 +182,7 @@ class Page:
                 size,
                 x_mm * MM,
                 PAGE_H - y_mm * MM,
-                _literal(font.encode(text)),
+                font.literal(text),
             )
         )
 
@@ -189,8 +199,22 @@ class Page:
         )
 
 
-def wrap(font: Font, size: float, text: str, width_mm: float) -> list[str]:
-    """Greedy word wrap to a width; a word longer than the line is left whole."""
+_WRAPPED: dict[tuple[str, float, str, float], tuple[str, ...]] = {}
+
+
+def wrap(font: Font, size: float, text: str, width_mm: float) -> tuple[str, ...]:
+    """Greedy word wrap to a width; a word longer than the line is left whole. Remembered:
+    most of a letter's paragraphs are the same in every letter of its kind."""
+    key = (font.resource, size, text, width_mm)
+    known = _WRAPPED.get(key)
+    if known is None:
+        known = tuple(_wrap(font, size, text, width_mm))
+        if len(_WRAPPED) < 50_000:
+            _WRAPPED[key] = known
+    return known
+
+
+def _wrap(font: Font, size: float, text: str, width_mm: float) -> list[str]:
     limit = width_mm * MM * 1000 / size
     space = font.space
     lines: list[str] = []
@@ -263,7 +287,7 @@ class Layout:
         split = 120.0 if money else 85.0
         for label, value in rows:
             labels = wrap(self.regular, s.body, label, split - BODY_LEFT - 3)
-            values = [value] if money else wrap(self.regular, s.body, value, BODY_RIGHT - split)
+            values = (value,) if money else wrap(self.regular, s.body, value, BODY_RIGHT - split)
             for n in range(max(len(labels), len(values))):
                 self._room(step)
                 self.y += step

@@ -107,17 +107,61 @@ def bills_in_force(conn: Connection, council_id: int, as_of: date) -> pl.DataFra
     return read_frame(conn, statement, _year_params(council_id, as_of), schema)
 
 
-def open_years(conn: Connection, council_id: int, as_of: date) -> pl.DataFrame:
+def open_years(conn: Connection, council_id: int, as_of: date, in_force: int) -> pl.DataFrame:
     """The account-years the run must look at on ``as_of``: every year with a bill in force
     but those with no step taken, no costs, nobody protected, and every instalment due before
     ``as_of`` paid by then. ``paid``: what was paid towards the year by ``as_of``; the flags
-    are 0 or 1."""
-    statement = f"""
+    are 0 or 1.
+
+    How it is read depends on how many years there are (``in_force``): for a few, each year's
+    payments, costs and steps are looked up in their indexes; for many, each table is read
+    once, in order, and the sums joined (looking up a million years one by one costs more
+    than reading everything)."""
+    statement = _OPEN_FEW if in_force <= FEW else _OPEN_MANY
+    frame = read_frame(conn, statement, _year_params(council_id, as_of), OPEN_YEARS_SCHEMA)
+    return frame.sort("account_id", "financial_year")
+
+
+_NOT_SETTLED = """
+    paid < due_before OR has_history = 1 OR protected = 1 OR has_costs = 1
+"""
+
+_OPEN_FEW = f"""
+    WITH protected AS MATERIALIZED ({PROTECTED}),
+    years AS MATERIALIZED (
         SELECT b.account_id, b.financial_year, b.plan_id, a.kind,
-               COALESCE(pd.paid, 0),
-               COALESCE(pd.has_costs, 0),
-               CASE WHEN h.account_id IS NULL THEN 0 ELSE 1 END,
-               CASE WHEN pr.account_id IS NULL THEN 0 ELSE 1 END
+               COALESCE((SELECT -SUM(p.amount_pence) FROM postings p
+                         WHERE p.account_id = b.account_id
+                           AND p.financial_year = b.financial_year
+                           AND p.kind IN ({_PAYING}) AND p.effective_date <= :as_of), 0) AS paid,
+               CASE WHEN EXISTS (SELECT 1 FROM postings p
+                                 WHERE p.account_id = b.account_id
+                                   AND p.financial_year = b.financial_year
+                                   AND p.kind = 'costs') THEN 1 ELSE 0 END AS has_costs,
+               CASE WHEN EXISTS (SELECT 1 FROM recovery_events e
+                                 WHERE e.account_id = b.account_id
+                                   AND e.financial_year = b.financial_year) THEN 1 ELSE 0
+               END AS has_history,
+               CASE WHEN b.account_id IN (SELECT account_id FROM protected) THEN 1 ELSE 0
+               END AS protected,
+               COALESCE((SELECT SUM(i.amount_pence) FROM plan_instalments i
+                         WHERE i.plan_id = b.plan_id AND i.due_date < :as_of), 0) AS due_before
+        {_BILLS} {_IN_FORCE}
+    )
+    SELECT account_id, financial_year, plan_id, kind, paid, has_costs, has_history, protected
+    FROM years WHERE {_NOT_SETTLED}
+"""  # noqa: S608 - our own enum values
+# (MATERIALIZED: each year's lookups are made once, not again in the WHERE.)
+
+_OPEN_MANY = f"""
+    SELECT account_id, financial_year, plan_id, kind, paid, has_costs, has_history, protected
+    FROM (
+        SELECT b.account_id, b.financial_year, b.plan_id, a.kind,
+               COALESCE(pd.paid, 0) AS paid,
+               COALESCE(pd.has_costs, 0) AS has_costs,
+               CASE WHEN h.account_id IS NULL THEN 0 ELSE 1 END AS has_history,
+               CASE WHEN pr.account_id IS NULL THEN 0 ELSE 1 END AS protected,
+               COALESCE(d.due_before, 0) AS due_before
         {_BILLS}
         LEFT JOIN (SELECT plan_id, SUM(amount_pence) AS due_before FROM plan_instalments
                    WHERE due_date < :as_of GROUP BY plan_id) d ON d.plan_id = b.plan_id
@@ -132,12 +176,9 @@ def open_years(conn: Connection, council_id: int, as_of: date) -> pl.DataFrame:
                ON h.account_id = b.account_id AND h.financial_year = b.financial_year
         LEFT JOIN ({PROTECTED}) pr ON pr.account_id = b.account_id
         {_IN_FORCE}
-          AND (COALESCE(pd.paid, 0) < COALESCE(d.due_before, 0)
-               OR h.account_id IS NOT NULL OR pr.account_id IS NOT NULL
-               OR COALESCE(pd.has_costs, 0) = 1)
-    """  # noqa: S608 - our own enum values
-    frame = read_frame(conn, statement, _year_params(council_id, as_of), OPEN_YEARS_SCHEMA)
-    return frame.sort("account_id", "financial_year")
+    ) years
+    WHERE {_NOT_SETTLED}
+"""  # noqa: S608 - our own enum values
 
 
 def rows_for(

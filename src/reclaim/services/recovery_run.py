@@ -183,12 +183,10 @@ def run_recovery(
     say("reading the bills in force")
     run.accounts_read = reading.count_in_force(conn, stored.id, as_of)
     say(f"finding which of {run.accounts_read:,} account-years are not settled")
-    frame = reading.open_years(conn, stored.id, as_of)
+    frame = reading.open_years(conn, stored.id, as_of, run.accounts_read)
     run.settled_in_bulk = run.accounts_read - frame.height
     if frame.height == 0:
         return run
-    say(f"reading the instalments of {frame.height:,} account-years")
-    plans = reading.plan_instalments(conn, frame.get_column("plan_id").unique().to_list())
     plain = (pl.col("has_history") == 0) & (pl.col("protected") == 0) & (pl.col("has_costs") == 0)
     first_time = frame.filter(plain)
     others = frame.filter(~plain)
@@ -196,14 +194,6 @@ def run_recovery(
         (kind, year): strategy_for(conn, stored.id, country, AccountKind(kind), FinancialYear(year))
         for kind, year in frame.select("kind", "financial_year").unique().iter_rows()
     }
-    say(f"deciding first notices for {first_time.height:,} account-years in arrears")
-    notices = first_notices(
-        with_ages(conn, first_time, stored.id, as_of, strategies.values()),
-        plans,
-        {key: (chosen.strategy, chosen.label) for key, chosen in strategies.items()},
-        country,
-        as_of,
-    )
     labels = pl.DataFrame(
         [(kind, year, chosen.label) for (kind, year), chosen in strategies.items()],
         schema={"kind": pl.String, "financial_year": pl.Int64, "strategy": pl.String},
@@ -215,6 +205,17 @@ def run_recovery(
         run.waiting = int(passed.sum())
         others = others.filter(~passed)
     run.evaluated = others.height
+    wanted = pl.concat([first_time.get_column("plan_id"), others.get_column("plan_id")])
+    say(f"reading the instalments of {first_time.height + others.height:,} account-years")
+    plans = reading.plan_instalments(conn, wanted.unique().to_list())
+    say(f"deciding first notices for {first_time.height:,} account-years in arrears")
+    notices = first_notices(
+        with_ages(conn, first_time, stored.id, as_of, strategies.values()),
+        plans,
+        {key: (chosen.strategy, chosen.label) for key, chosen in strategies.items()},
+        country,
+        as_of,
+    )
     say(f"deciding {others.height:,} account-years with a history or a protection")
     seen: list[watch.Seen] = []
     if others.height:
