@@ -261,23 +261,3 @@ def test_a_long_address_line_is_shrunk_to_stay_inside_the_window() -> None:
     ).pdf
     line = [(x, size, text) for x, y, size, text in placed_text(pdf) if text == long_line]
     assert line and line[0][1] < 10
-
-
-def test_many_letters_rendered_side_by_side_are_exactly_those_rendered_one_by_one() -> None:
-    from reclaim.services import letters_pool
-
-    composed = [
-        compose(
-            templates()["council-tax-reminder"],
-            replace(REMINDER_FACTS, reference=f"CT-{n:07d}", amount=Money(10_000 + n)),
-            HEAD,
-            replace(TO, name=f"Payer {n}"),
-            advice(),
-        )
-        for n in range(letters_pool.TOGETHER + 20)
-    ]
-    together = letters_pool.render_many(composed)
-    alone = [letters_pool.made(one) for one in composed]
-    assert together == alone
-    assert len({m.content_hash for m in together}) == len(composed)  # each its own letter
-    assert "CT-0000007" in text_of(render(composed[7]).pdf)

@@ -43,8 +43,8 @@ from reclaim.domain.recovery.strategy import StageKind
 from reclaim.money import Money
 from reclaim.services.bulk_billing import lines_of
 from reclaim.services.letter_data import advice, letterhead_of, templates
+from reclaim.services.letters_made import made as made_letter
 from reclaim.services.letters_pdf import assemble, font_set, pack, render, unpack
-from reclaim.services.letters_pool import render_many
 from reclaim.services.recovery_strategies import strategy_for
 from reclaim.store import tables as t
 from reclaim.store.bulk import chunked, reserve_ids
@@ -293,9 +293,8 @@ def _produce_chunk(
             report.problems.append(f"document {case.document_id}: {e}")
             continue
         composed.append((case, template.version, letter))
-    for (case, version, letter), rendered in zip(
-        composed, render_many([letter for _, _, letter in composed]), strict=True
-    ):
+    for case, version, letter in composed:
+        rendered = made_letter(letter)
         fonts_used.add(rendered.font_set)
         made.append(
             {
