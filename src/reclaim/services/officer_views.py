@@ -1,4 +1,5 @@
-"""What an officer reads in the web app: search, the customer view and the account view.
+"""What an officer reads in the web app: the customer view and the account view (search is
+``customer_search``).
 
 Every function takes the councils the officer may see (``councils``, their codes) and never
 returns anything of another council: a reference of another council is answered exactly as a
@@ -7,11 +8,10 @@ reference that does not exist (``NotFound``), so nobody learns what another coun
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Connection, func, select, union
+from sqlalchemy import Connection, select
 
 from reclaim.domain.accounts import AccountKind
 from reclaim.domain.errors import DomainError
@@ -31,102 +31,9 @@ from reclaim.services.recovery_history import recovery_of
 from reclaim.store import tables as t
 from reclaim.store.access_tables import notes
 
-SEARCH_LIMIT = 50
-
 
 class NotFound(DomainError):
     """No record with that reference in the councils the officer may see."""
-
-
-# Search -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    council: str
-    customer: str  # the customer reference
-    name: str
-    accounts: tuple[tuple[str, str, str], ...]  # (reference, kind label, address)
-
-
-_REFERENCE = re.compile(r"[A-Za-z]{0,6}-?[0-9]+")
-_POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]?( ?[0-9]([A-Z]{1,2})?)?")
-
-
-def normalised_postcode(text: str) -> str:
-    return "".join(text.upper().split())
-
-
-def search(conn: Connection, query: str, councils: tuple[str, ...]) -> list[SearchHit]:
-    """Customers in the officer's councils found by ``query``: a customer or account
-    reference (exactly), a postcode or the start of one, or else a part of the name or the
-    address; at most ``SEARCH_LIMIT``, by name."""
-    words = query.strip()
-    if len(words) < 2:
-        raise DomainError("type at least two letters or digits to search for")
-    p, a, pr, c = t.parties, t.accounts, t.properties, t.councils
-    council_ids = select(c.c.id).where(c.c.code.in_(councils)).scalar_subquery()
-    by_account = (
-        select(t.account_parties.c.party_id.label("id"))
-        .select_from(t.account_parties.join(a, a.c.id == t.account_parties.c.account_id))
-        .where(a.c.council_id.in_(council_ids))
-    )
-    by_party = select(p.c.id).where(p.c.council_id.in_(council_ids))
-    # Each way of finding is its own query, so that each can use its index (an OR across
-    # tables would read them all).
-    ways = [
-        by_party.where(p.c.reference == words.upper()),
-        by_account.where(a.c.reference == words.upper()),
-    ]
-    if _POSTCODE.fullmatch(words.upper()):  # TE1, TE1 1ST (or a reference shaped like one)
-        ways.append(
-            by_account.join(pr, pr.c.id == a.c.property_id).where(
-                func.replace(pr.c.postcode, " ", "").like(f"{normalised_postcode(words)}%")
-            )
-        )
-    elif not _REFERENCE.fullmatch(words):
-        like = f"%{words.lower()}%"
-        ways.append(by_party.where(func.lower(p.c.name).like(like)))
-        ways.append(
-            by_account.join(pr, pr.c.id == a.c.property_id).where(
-                func.lower(pr.c.address).like(like)
-            )
-        )
-    found = union(*ways).subquery()
-    ids = select(found.c.id).order_by(found.c.id).limit(SEARCH_LIMIT)
-    party_ids = list(conn.execute(ids).scalars())
-    if not party_ids:
-        return []
-    rows = conn.execute(
-        select(
-            p.c.id,
-            c.c.code,
-            p.c.reference,
-            p.c.name,
-            a.c.reference.label("account"),
-            a.c.kind,
-            pr.c.address,
-            pr.c.postcode,
-        )
-        .select_from(
-            p.join(c, c.c.id == p.c.council_id)
-            .join(t.account_parties, t.account_parties.c.party_id == p.c.id)
-            .join(a, a.c.id == t.account_parties.c.account_id)
-            .outerjoin(pr, pr.c.id == a.c.property_id)
-        )
-        .where(p.c.id.in_(party_ids))
-        .order_by(p.c.name, p.c.id, a.c.reference)
-    ).all()
-    hits: dict[int, SearchHit] = {}
-    for r in rows:
-        address = f"{r.address}, {r.postcode}" if r.address else ""
-        account = (r.account, AccountKind(r.kind).label, address)
-        if r.id in hits:
-            old = hits[r.id]
-            hits[r.id] = SearchHit(old.council, old.customer, old.name, (*old.accounts, account))
-        else:
-            hits[r.id] = SearchHit(r.code, r.reference, r.name, (account,))
-    return list(hits.values())
 
 
 # The customer view ------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request, Response
 
 from reclaim.services import audit
 from reclaim.services.access import sign_in, sign_out
+from reclaim.services.customer_search import search
 from reclaim.services.officer_actions import (
     Forbidden,
     add_note,
@@ -23,7 +24,7 @@ from reclaim.services.officer_actions import (
     release_hold_for,
     start_breathing_space_for,
 )
-from reclaim.services.officer_views import account_page, customer_view, search
+from reclaim.services.officer_views import account_page, customer_view
 from reclaim.services.protections import BreathingSpace, Hold
 from reclaim.web import schemas as s
 from reclaim.web.context import SESSION_COOKIE, SignedIn, Work, state

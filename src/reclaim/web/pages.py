@@ -19,14 +19,10 @@ from reclaim.domain.recovery.protections import (
 )
 from reclaim.services import audit
 from reclaim.services.access import SignInRefused, sign_in, sign_out
+from reclaim.services.customer_search import search
 from reclaim.services.officer_actions import Forbidden, record_view
 from reclaim.services.officer_lists import csv_text
-from reclaim.services.officer_views import (
-    account_page,
-    customer_view,
-    document_for_officer,
-    search,
-)
+from reclaim.services.officer_views import account_page, customer_view, document_for_officer
 from reclaim.web.context import CSRF_FIELD, SESSION_COOKIE, SignedIn, Work, state
 from reclaim.web.lists import LISTS, work_list
 from reclaim.web.rendering import render

@@ -1,0 +1,184 @@
+"""Finding a customer: by customer or account reference, name, address or postcode.
+
+Only the councils the officer may see are searched, and another council's customers are
+never found. A reference is looked up exactly. Otherwise each word typed must start one of the
+customer's words (``domain.search``: their name's, their addresses', their postcodes'), found
+in the ``search_words`` index — its key is (council, word, customer), so the words starting
+with "smi" are one range of it, read without touching any other customer:
+
+* one word: the first customers of that range, in the index's order;
+* several: each word's range is counted, up to ``NARROW`` entries; the narrowest word's
+  customers (at most ``NARROW``) are then checked against the other words by their names and
+  addresses; when every word is wider than that, the ranges are intersected in the database.
+
+At most ``SEARCH_LIMIT`` customers are answered, sorted by name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Connection, func, intersect, select
+
+from reclaim.domain.accounts import AccountKind
+from reclaim.domain.errors import DomainError
+from reclaim.domain.search import (
+    after_prefix,
+    customer_words,
+    matches,
+    postcode_word,
+    words_of,
+)
+from reclaim.store import tables as t
+from reclaim.store.access_tables import search_words
+
+SEARCH_LIMIT = 50
+NARROW = 2_000  # customers a word may find for the others to be checked one by one
+
+_REFERENCE = re.compile(r"[A-Za-z]{0,6}-?[0-9]+")
+_POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]?( ?[0-9]([A-Z]{1,2})?)?")  # TE1, TE1 1ST
+_FULL_POSTCODE = re.compile(r"\b[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    council: str
+    customer: str  # the customer reference
+    name: str
+    accounts: tuple[tuple[str, str, str], ...]  # (reference, kind label, address)
+
+
+def typed_words(query: str) -> list[str]:
+    """The words to look for: a postcode (the whole query shaped like one or its start, or a
+    whole postcode within it) is one word without its space, so 'TE1 1' finds TE1 1ST."""
+    text = query.strip()
+    if _POSTCODE.fullmatch(text.upper()):
+        return [postcode_word(text)]
+    postcodes = [postcode_word(p) for p in _FULL_POSTCODE.findall(text)]
+    rest = words_of(_FULL_POSTCODE.sub(" ", text))
+    return list(dict.fromkeys([*postcodes, *rest]))
+
+
+def search(conn: Connection, query: str, councils: tuple[str, ...]) -> list[SearchHit]:
+    """Customers in the officer's councils found by ``query``: a customer or account
+    reference (exactly), or else words that start the customer's name, address or postcode;
+    at most ``SEARCH_LIMIT``, by name."""
+    text = query.strip()
+    if len(text) < 2:
+        raise DomainError("type at least two letters or digits to search for")
+    c = t.councils
+    ids = list(conn.execute(select(c.c.id).where(c.c.code.in_(councils))).scalars())
+    if not ids:
+        return []
+    found = _by_reference(conn, text.upper(), ids)
+    if _POSTCODE.fullmatch(text.upper()) or not _REFERENCE.fullmatch(text):
+        typed = typed_words(text)
+        if typed:
+            found += [i for i in _by_words(conn, typed, ids) if i not in found]
+    return _hits(conn, found[:SEARCH_LIMIT])
+
+
+def _by_reference(conn: Connection, reference: str, council_ids: list[int]) -> list[int]:
+    p, a, ap = t.parties, t.accounts, t.account_parties
+    by_party = select(p.c.id).where(p.c.reference == reference, p.c.council_id.in_(council_ids))
+    by_account = (
+        select(ap.c.party_id)
+        .join(a, a.c.id == ap.c.account_id)
+        .where(a.c.reference == reference, a.c.council_id.in_(council_ids))
+    )
+    return sorted(set(conn.execute(by_party).scalars()) | set(conn.execute(by_account).scalars()))
+
+
+def _starting(word: str) -> ColumnElement[bool]:
+    return (search_words.c.word >= word) & (search_words.c.word < after_prefix(word))
+
+
+def _by_words(conn: Connection, typed: list[str], council_ids: list[int]) -> list[int]:
+    w = search_words
+    in_councils = w.c.council_id.in_(council_ids)
+    if len(typed) == 1:
+        found: dict[int, None] = {}
+        for council_id in council_ids:  # each council's range in the index's own order
+            first = (
+                select(w.c.party_id)
+                .where(w.c.council_id == council_id, _starting(typed[0]))
+                .order_by(w.c.word, w.c.party_id)
+                .limit(2 * SEARCH_LIMIT)  # a customer may have two words starting so
+            )
+            found.update(dict.fromkeys(conn.execute(first).scalars()))
+        return list(found)[:SEARCH_LIMIT]
+    counts = {}
+    for word in typed:
+        some = select(w.c.party_id).where(in_councils, _starting(word)).limit(NARROW + 1)
+        counts[word] = conn.execute(select(func.count()).select_from(some.subquery())).scalar_one()
+        if counts[word] == 0:
+            return []
+    narrowest = min(typed, key=lambda word: counts[word])
+    if counts[narrowest] > NARROW:
+        every = intersect(*(select(w.c.party_id).where(in_councils, _starting(x)) for x in typed))
+        return list(conn.execute(every.order_by("party_id").limit(SEARCH_LIMIT)).scalars())
+    candidates = sorted(
+        set(conn.execute(select(w.c.party_id).where(in_councils, _starting(narrowest))).scalars())
+    )
+    others = [word for word in typed if word != narrowest]
+    words = _customer_words(conn, candidates)
+    return [i for i in candidates if matches(others, words[i])][:SEARCH_LIMIT]
+
+
+def _customer_words(conn: Connection, party_ids: list[int]) -> dict[int, set[str]]:
+    """Each customer's words, worked out from their name and addresses as stored."""
+    p, a, ap, pr = t.parties, t.accounts, t.account_parties, t.properties
+    rows = conn.execute(
+        select(p.c.id, p.c.name, pr.c.address, pr.c.postcode)
+        .select_from(
+            p.join(ap, ap.c.party_id == p.c.id)
+            .join(a, a.c.id == ap.c.account_id)
+            .outerjoin(pr, pr.c.id == a.c.property_id)
+        )
+        .where(p.c.id.in_(party_ids))
+    ).all()
+    names: dict[int, str] = {}
+    places: dict[int, list[tuple[str, str]]] = {}
+    for r in rows:
+        names[r.id] = r.name
+        places.setdefault(r.id, [])
+        if r.address is not None:
+            places[r.id].append((r.address, r.postcode))
+    return {i: customer_words(names[i], places[i]) for i in names}
+
+
+def _hits(conn: Connection, party_ids: list[int]) -> list[SearchHit]:
+    if not party_ids:
+        return []
+    p, a, pr, c, ap = t.parties, t.accounts, t.properties, t.councils, t.account_parties
+    rows = conn.execute(
+        select(
+            p.c.id,
+            c.c.code,
+            p.c.reference,
+            p.c.name,
+            a.c.reference.label("account"),
+            a.c.kind,
+            pr.c.address,
+            pr.c.postcode,
+        )
+        .select_from(
+            p.join(c, c.c.id == p.c.council_id)
+            .join(ap, ap.c.party_id == p.c.id)
+            .join(a, a.c.id == ap.c.account_id)
+            .outerjoin(pr, pr.c.id == a.c.property_id)
+        )
+        .where(p.c.id.in_(party_ids))
+        .order_by(p.c.name, p.c.id, a.c.reference)
+    ).all()
+    hits: dict[int, SearchHit] = {}
+    for r in rows:
+        address = f"{r.address}, {r.postcode}" if r.address else ""
+        account = (r.account, AccountKind(r.kind).label, address)
+        if r.id in hits:
+            old = hits[r.id]
+            hits[r.id] = SearchHit(old.council, old.customer, old.name, (*old.accounts, account))
+        else:
+            hits[r.id] = SearchHit(r.code, r.reference, r.name, (account,))
+    return list(hits.values())
