@@ -35,6 +35,7 @@ from reclaim.store.access_tables import search_words
 
 SEARCH_LIMIT = 50
 NARROW = 2_000  # customers a word may find for the others to be checked one by one
+ACCOUNTS_SHOWN = 10  # of each customer found; the customer view lists them all
 
 _REFERENCE = re.compile(r"[A-Za-z]{0,6}-?[0-9]+")
 _POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]?( ?[0-9]([A-Z]{1,2})?)?")  # TE1, TE1 1ST
@@ -47,6 +48,7 @@ class SearchHit:
     customer: str  # the customer reference
     name: str
     accounts: tuple[tuple[str, str, str], ...]  # (reference, kind label, address)
+    more_accounts: int = 0  # accounts they have beyond those listed
 
 
 def typed_words(query: str) -> list[str]:
@@ -149,9 +151,22 @@ def _customer_words(conn: Connection, party_ids: list[int]) -> dict[int, set[str
 
 
 def _hits(conn: Connection, party_ids: list[int]) -> list[SearchHit]:
+    """The customers found, each with their first ``ACCOUNTS_SHOWN`` accounts (by reference)
+    and how many more they have: a company may have a thousand."""
     if not party_ids:
         return []
     p, a, pr, c, ap = t.parties, t.accounts, t.properties, t.councils, t.account_parties
+    linked = (
+        select(
+            ap.c.party_id,
+            ap.c.account_id,
+            func.row_number().over(partition_by=ap.c.party_id, order_by=a.c.reference).label("n"),
+            func.count().over(partition_by=ap.c.party_id).label("accounts"),
+        )
+        .join(a, a.c.id == ap.c.account_id)
+        .where(ap.c.party_id.in_(party_ids))
+        .subquery()
+    )
     rows = conn.execute(
         select(
             p.c.id,
@@ -162,23 +177,23 @@ def _hits(conn: Connection, party_ids: list[int]) -> list[SearchHit]:
             a.c.kind,
             pr.c.address,
             pr.c.postcode,
+            linked.c.accounts,
         )
         .select_from(
-            p.join(c, c.c.id == p.c.council_id)
-            .join(ap, ap.c.party_id == p.c.id)
-            .join(a, a.c.id == ap.c.account_id)
+            linked.join(p, p.c.id == linked.c.party_id)
+            .join(c, c.c.id == p.c.council_id)
+            .join(a, a.c.id == linked.c.account_id)
             .outerjoin(pr, pr.c.id == a.c.property_id)
         )
-        .where(p.c.id.in_(party_ids))
+        .where(linked.c.n <= ACCOUNTS_SHOWN)
         .order_by(p.c.name, p.c.id, a.c.reference)
     ).all()
     hits: dict[int, SearchHit] = {}
     for r in rows:
         address = f"{r.address}, {r.postcode}" if r.address else ""
         account = (r.account, AccountKind(r.kind).label, address)
-        if r.id in hits:
-            old = hits[r.id]
-            hits[r.id] = SearchHit(old.council, old.customer, old.name, (*old.accounts, account))
-        else:
-            hits[r.id] = SearchHit(r.code, r.reference, r.name, (account,))
+        old = hits.get(r.id)
+        accounts = (*old.accounts, account) if old else (account,)
+        more = r.accounts - len(accounts)
+        hits[r.id] = SearchHit(r.code, r.reference, r.name, accounts, more)
     return list(hits.values())

@@ -88,6 +88,7 @@ def search_api(uow: Work, me: SignedIn, q: str) -> list[s.SearchHitOut]:
             customer=h.customer,
             name=h.name,
             accounts=[s.SearchAccountOut(reference=r, kind=k, address=a) for r, k, a in h.accounts],
+            more_accounts=h.more_accounts,
         )
         for h in search(uow.connection, q, me.user.councils)
     ]
