@@ -8,8 +8,8 @@ search finds a customer when each word typed starts a word of theirs: "smi high"
 Smith of 12 High Street. The words are kept in a table with a btree index (``search_words``),
 so a search reads only the words that start with what was typed, never every customer.
 
-The bulk writer computes the same words as column expressions (``store.search_index``); a
-test proves the two agree.
+``customer_words`` is the rule for one customer; the bulk writer computes the same words as
+column expressions (``store.search_index``), and a test proves the two agree.
 """
 
 from __future__ import annotations
@@ -61,11 +61,6 @@ def customer_words(name: str, places: Iterable[tuple[str, str]]) -> set[str]:
         if postcode_word(postcode):
             found.add(postcode_word(postcode))
     return found
-
-
-def matches(typed: Iterable[str], words: set[str]) -> bool:
-    """Whether each typed word starts one of ``words``."""
-    return all(any(w.startswith(t) for w in words) for t in typed)
 
 
 def after_prefix(prefix: str) -> str:

@@ -4,12 +4,12 @@ Only the councils the officer may see are searched, and another council's custom
 never found. A reference is looked up exactly. Otherwise each word typed must start one of the
 customer's words (``domain.search``: their name's, their addresses', their postcodes'), found
 in the ``search_words`` index — its key is (council, word, customer), so the words starting
-with "smi" are one range of it, read without touching any other customer:
-
-* one word: the first customers of that range, in the index's order;
-* several: each word's range is counted, up to ``NARROW`` entries; the narrowest word's
-  customers (at most ``NARROW``) are then checked against the other words by their names and
-  addresses; when every word is wider than that, the ranges are intersected in the database.
+with "smi" are one range of it, read without touching any other customer. A search reads
+the customers in the range of the narrowest word typed (each range counted up to ``NARROW``
+entries), in the index's order, each looked up with the other words typed in the second index,
+(customer, word), until enough are found: a search reads about as many entries as it answers
+when the words go together (a surname and a postcode), and never more than its narrowest
+word's range.
 
 At most ``SEARCH_LIMIT`` customers are answered, sorted by name.
 """
@@ -19,22 +19,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, func, intersect, select
+from sqlalchemy import ColumnElement, Connection, FromClause, exists, func, select
 
 from reclaim.domain.accounts import AccountKind
 from reclaim.domain.errors import DomainError
-from reclaim.domain.search import (
-    after_prefix,
-    customer_words,
-    matches,
-    postcode_word,
-    words_of,
-)
+from reclaim.domain.search import after_prefix, postcode_word, words_of
 from reclaim.store import tables as t
 from reclaim.store.access_tables import search_words
 
 SEARCH_LIMIT = 50
-NARROW = 2_000  # customers a word may find for the others to be checked one by one
+NARROW = 2_000  # a word's range is counted no further: past this, any is as wide
 ACCOUNTS_SHOWN = 10  # of each customer found; the customer view lists them all
 
 _REFERENCE = re.compile(r"[A-Za-z]{0,6}-?[0-9]+")
@@ -92,108 +86,88 @@ def _by_reference(conn: Connection, reference: str, council_ids: list[int]) -> l
     return sorted(set(conn.execute(by_party).scalars()) | set(conn.execute(by_account).scalars()))
 
 
-def _starting(word: str) -> ColumnElement[bool]:
-    return (search_words.c.word >= word) & (search_words.c.word < after_prefix(word))
+def _starting(word: str, table: FromClause = search_words) -> ColumnElement[bool]:
+    """The words that start with ``word``: a range of the index."""
+    column: ColumnElement[str] = table.c.word
+    return (column >= word) & (column < after_prefix(word))
 
 
 def _by_words(conn: Connection, typed: list[str], council_ids: list[int]) -> list[int]:
+    """Customers with a word starting each typed word: the narrowest word's range read in the
+    index's order, each customer in it looked up with the other words in (customer, word),
+    until ``SEARCH_LIMIT`` are found."""
     w = search_words
     in_councils = w.c.council_id.in_(council_ids)
-    if len(typed) == 1:
-        found: dict[int, None] = {}
-        for council_id in council_ids:  # each council's range in the index's own order
-            first = (
-                select(w.c.party_id)
-                .where(w.c.council_id == council_id, _starting(typed[0]))
-                .order_by(w.c.word, w.c.party_id)
-                .limit(2 * SEARCH_LIMIT)  # a customer may have two words starting so
-            )
-            found.update(dict.fromkeys(conn.execute(first).scalars()))
-        return list(found)[:SEARCH_LIMIT]
     counts = {}
     for word in typed:
+        if len(typed) == 1:
+            break
         some = select(w.c.party_id).where(in_councils, _starting(word)).limit(NARROW + 1)
         counts[word] = conn.execute(select(func.count()).select_from(some.subquery())).scalar_one()
         if counts[word] == 0:
             return []
-    narrowest = min(typed, key=lambda word: counts[word])
-    if counts[narrowest] > NARROW:
-        every = intersect(*(select(w.c.party_id).where(in_councils, _starting(x)) for x in typed))
-        return list(conn.execute(every.order_by("party_id").limit(SEARCH_LIMIT)).scalars())
-    candidates = sorted(
-        set(conn.execute(select(w.c.party_id).where(in_councils, _starting(narrowest))).scalars())
-    )
+    narrowest = min(typed, key=lambda word: counts.get(word, 0))
     others = [word for word in typed if word != narrowest]
-    words = _customer_words(conn, candidates)
-    return [i for i in candidates if matches(others, words[i])][:SEARCH_LIMIT]
-
-
-def _customer_words(conn: Connection, party_ids: list[int]) -> dict[int, set[str]]:
-    """Each customer's words, worked out from their name and addresses as stored."""
-    p, a, ap, pr = t.parties, t.accounts, t.account_parties, t.properties
-    rows = conn.execute(
-        select(p.c.id, p.c.name, pr.c.address, pr.c.postcode)
-        .select_from(
-            p.join(ap, ap.c.party_id == p.c.id)
-            .join(a, a.c.id == ap.c.account_id)
-            .outerjoin(pr, pr.c.id == a.c.property_id)
-        )
-        .where(p.c.id.in_(party_ids))
-    ).all()
-    names: dict[int, str] = {}
-    places: dict[int, list[tuple[str, str]]] = {}
-    for r in rows:
-        names[r.id] = r.name
-        places.setdefault(r.id, [])
-        if r.address is not None:
-            places[r.id].append((r.address, r.postcode))
-    return {i: customer_words(names[i], places[i]) for i in names}
+    found: dict[int, None] = {}
+    for council_id in council_ids:  # each council's range in the index's own order
+        first = select(w.c.party_id).where(w.c.council_id == council_id, _starting(narrowest))
+        for word in others:
+            other = w.alias()
+            first = first.where(
+                exists().where(other.c.party_id == w.c.party_id, _starting(word, other))
+            )
+        first = first.order_by(w.c.word, w.c.party_id).limit(2 * SEARCH_LIMIT)
+        found.update(dict.fromkeys(conn.execute(first).scalars()))  # once each, in order
+    return list(found)[:SEARCH_LIMIT]
 
 
 def _hits(conn: Connection, party_ids: list[int]) -> list[SearchHit]:
-    """The customers found, each with their first ``ACCOUNTS_SHOWN`` accounts (by reference)
-    and how many more they have: a company may have a thousand."""
+    """The customers found, each with their first ``ACCOUNTS_SHOWN`` accounts (as they were
+    added) and how many more they have: a company may have a thousand."""
     if not party_ids:
         return []
     p, a, pr, c, ap = t.parties, t.accounts, t.properties, t.councils, t.account_parties
-    linked = (
+    linked = (  # read from the index (party, account) alone
         select(
             ap.c.party_id,
             ap.c.account_id,
-            func.row_number().over(partition_by=ap.c.party_id, order_by=a.c.reference).label("n"),
+            func.row_number().over(partition_by=ap.c.party_id, order_by=ap.c.account_id).label("n"),
             func.count().over(partition_by=ap.c.party_id).label("accounts"),
         )
-        .join(a, a.c.id == ap.c.account_id)
         .where(ap.c.party_id.in_(party_ids))
         .subquery()
     )
-    rows = conn.execute(
+    shown = {
+        (r.party_id, r.account_id): (r.n, r.accounts)
+        for r in conn.execute(select(linked).where(linked.c.n <= ACCOUNTS_SHOWN))
+    }
+    rows = conn.execute(  # a query of its own: joined, the planner misjudges the window
         select(
             p.c.id,
             c.c.code,
             p.c.reference,
             p.c.name,
+            a.c.id.label("account_id"),
             a.c.reference.label("account"),
             a.c.kind,
             pr.c.address,
             pr.c.postcode,
-            linked.c.accounts,
         )
         .select_from(
-            linked.join(p, p.c.id == linked.c.party_id)
+            a.join(ap, ap.c.account_id == a.c.id)
+            .join(p, p.c.id == ap.c.party_id)
             .join(c, c.c.id == p.c.council_id)
-            .join(a, a.c.id == linked.c.account_id)
             .outerjoin(pr, pr.c.id == a.c.property_id)
         )
-        .where(linked.c.n <= ACCOUNTS_SHOWN)
-        .order_by(p.c.name, p.c.id, a.c.reference)
+        .where(a.c.id.in_({account for _, account in shown}), ap.c.party_id.in_(party_ids))
     ).all()
     hits: dict[int, SearchHit] = {}
-    for r in rows:
+    rows = [r for r in rows if (r.id, r.account_id) in shown]
+    for r in sorted(rows, key=lambda r: (r.name, r.id, shown[r.id, r.account_id][0])):
         address = f"{r.address}, {r.postcode}" if r.address else ""
         account = (r.account, AccountKind(r.kind).label, address)
         old = hits.get(r.id)
         accounts = (*old.accounts, account) if old else (account,)
-        more = r.accounts - len(accounts)
+        more = shown[r.id, r.account_id][1] - len(accounts)
         hits[r.id] = SearchHit(r.code, r.reference, r.name, accounts, more)
     return list(hits.values())

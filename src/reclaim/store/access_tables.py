@@ -89,7 +89,8 @@ audit_log = Table(
 # The words each customer is found by (domain.search): of their name, of the address of each
 # property they are liable at, and its postcode as one word. The key is the index a search
 # reads: a council's words in order, so the words starting with what was typed are one range
-# of it. Compared byte by byte (PostgreSQL's "C" collation, SQLite's own), as the range is
+# of it; the second index finds whether the customers the narrowest word found have the
+# other words typed. Compared byte by byte (PostgreSQL's "C" collation, SQLite's own), as the range is
 # worked out. Derived from the parties and properties and written with them (the account
 # import), so it has no foreign keys: checking them would cost more than writing the words.
 SEARCH_WORD = String(40).with_variant(postgresql.VARCHAR(40, collation="C"), "postgresql")
@@ -100,6 +101,7 @@ search_words = Table(
     Column("word", SEARCH_WORD, nullable=False),
     Column("party_id", Id, nullable=False, autoincrement=False),
     PrimaryKeyConstraint("council_id", "word", "party_id"),
+    Index(None, "party_id", "word"),  # a found customer's other words, to check them
     sqlite_with_rowid=False,
 )
 
