@@ -299,14 +299,6 @@ def account_page(
     )
 
 
-def council_names(conn: Connection, codes: tuple[str, ...]) -> list[str]:
-    """The councils' own names, for the page header."""
-    c = t.councils
-    return list(
-        conn.execute(select(c.c.name).where(c.c.code.in_(codes)).order_by(c.c.name)).scalars()
-    )
-
-
 def document_for_officer(
     conn: Connection, council: str, document_id: int, councils: tuple[str, ...]
 ) -> tuple[str, bytes]:

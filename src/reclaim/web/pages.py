@@ -67,7 +67,7 @@ def _sign_in_form(
     nonce = request.cookies.get(settings.sign_in_cookie, "")
     if fresh or not _NONCE.fullmatch(nonce):
         nonce = secrets.token_urlsafe(32)
-    response = render(request, None, None, "sign_in.html", title="Sign in", status=status,
+    response = render(request, None, "sign_in.html", title="Sign in", status=status,
                       sign_in_token=settings.sign_in_field(nonce), **context)  # fmt: skip
     response.set_cookie(
         settings.sign_in_cookie,
@@ -145,7 +145,6 @@ def search_page(request: Request, uow: Work, me: SignedIn, q: str = "") -> HTMLR
             error = str(refused)
     return render(
         request,
-        uow.connection,
         me,
         "search.html",
         title="Search" if hits is None else f"Search: {q}",
@@ -186,7 +185,6 @@ def customer_response(
         uow.commit()
     return render(
         request,
-        uow.connection,
         me,
         "customer.html",
         title=f"{view.party.name} ({view.party.reference})",
@@ -230,7 +228,6 @@ def account_response(
         uow.commit()
     return render(
         request,
-        uow.connection,
         me,
         "account.html",
         title=f"Account {reference}",
@@ -274,7 +271,6 @@ def list_page(
         )
     return render(
         request,
-        uow.connection,
         me,
         "list.html",
         title=work.title,
@@ -292,7 +288,6 @@ def audit_page(request: Request, uow: Work, me: SignedIn, subject: str = "") -> 
     found = audit.entries(uow.connection, councils=me.user.councils, subject=subject or None)
     return render(
         request,
-        uow.connection,
         me,
         "audit.html",
         title="Audit log",
