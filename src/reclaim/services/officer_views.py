@@ -257,12 +257,6 @@ def notes_of(conn: Connection, account_id: int) -> list[Note]:
     return [Note(r.id, r.written_at, r.author, r.text) for r in rows]
 
 
-def documents_of(conn: Connection, account_id: int, reference: str) -> list[Document]:
-    d = t.documents
-    rows = conn.execute(select(d).where(d.c.account_id == account_id).order_by(d.c.id)).all()
-    return [Document(r.id, reference, r.letter, r.status, r.created_on) for r in rows]
-
-
 # The account view -------------------------------------------------------------------------
 
 
@@ -294,7 +288,10 @@ def account_page(
         statement,
         council,
         tuple(notes_of(conn, account_id)),
-        tuple(documents_of(conn, account_id, reference)),
+        tuple(  # as the statement read them
+            Document(d.id, reference, d.letter, d.status.value, d.created_on)
+            for d in statement.documents
+        ),
         today,
     )
 
