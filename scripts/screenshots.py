@@ -79,7 +79,7 @@ def main() -> None:
         page.screenshot(path=OUT / "dashboard.png", full_page=True)
         browser.close()
     server.should_exit = True
-    print(f"screenshots in {OUT}")
+    Console().print(f"screenshots in {OUT}")
 
 
 if __name__ == "__main__":

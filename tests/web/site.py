@@ -7,6 +7,7 @@ customer nobody in TESTBURY may see).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -143,6 +144,16 @@ class Site:
                 self.cookies[who] = response.cookies["reclaim_session"]
             client.cookies.set("reclaim_session", self.cookies[who])
         return client
+
+
+def sign_in_token(client: TestClient) -> dict[str, str]:
+    """Open the sign-in form, as a browser does before posting it: the client keeps the
+    form's cookie and this returns its hidden token, to send with the form."""
+    page = client.get("/sign-in")
+    assert page.status_code == 200, page.text
+    found = re.search(r'name="sign_in_token" value="([0-9a-f]+)"', page.text)
+    assert found is not None, "the sign-in form has no token"
+    return {"sign_in_token": found.group(1)}
 
 
 def make_site(engine: Engine) -> Site:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pytest
 from starlette.routing import Mount
 
-from tests.web.site import Site
+from tests.web.site import Site, sign_in_token
 
 PRINCIPALS = (None, "officer", "leader", "manager", "auditor", "admin", "elsewhere")
 CUSTOMER = "/customers/TESTBURY/P00000001"
@@ -145,7 +145,9 @@ def send(site: Site, case: Case, who: str | None, *, csrf: bool = True) -> tuple
     client = site.client(who)
     headers = {}
     form = case.form
-    if who is not None and csrf and case.method != "GET":
+    if case.route == "/sign-in" and case.method == "POST" and csrf:
+        form = {**(form or {}), **sign_in_token(client)}  # the form's own, before a session
+    elif who is not None and csrf and case.method != "GET":
         if case.json is not None:
             headers["X-CSRF-Token"] = site.csrf[who]
         elif form is not None:

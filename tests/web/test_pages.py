@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from reclaim.services import audit
 from reclaim.store import tables as t
 from reclaim.store.unit_of_work import UnitOfWork
-from tests.web.site import Site
+from tests.web.site import Site, sign_in_token
 
 ACCOUNT = "/accounts/TESTBURY/CT-1"
 CUSTOMER = "/customers/TESTBURY/P00000001"
@@ -119,7 +119,7 @@ def test_signing_in_goes_only_to_a_page_of_this_site(site: Site) -> None:
                           ("https://evil.example/", "/search")):  # fmt: skip
         response = client.post(
             "/sign-in", data={"username": "auditor", "password": "correct horse battery staple",
-                              "next": target},
+                              "next": target, **sign_in_token(client)},
         )  # fmt: skip
         assert response.status_code == 303
         assert response.headers["location"] == lands

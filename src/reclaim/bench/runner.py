@@ -25,7 +25,10 @@ Steps, at each size:
   serve``) with 50 simulated officers at once, each opening a search, a customer page or an
   account page and pausing about 2 s, for 5 minutes (``RECLAIM_BENCH_WEB_SECONDS``,
   ``RECLAIM_BENCH_OFFICERS``): the pages answered, errors, p50/p95/p99 in ms; then the most
-  pages a second with no pause (bench/web_load.py).
+  pages a second with no pause (bench/web_load.py). With ``RECLAIM_BENCH_WEB_REUSE=1`` and a
+  ``--database-url`` that already holds the size's accounts (from an earlier run), the earlier
+  steps are not run again: the database is brought up to date (``reclaim init``) and loaded
+  as it is, so the web load can be measured again without ten minutes of building.
 """
 
 from __future__ import annotations
@@ -212,10 +215,12 @@ def _step_web_load(url: str, work: Path, _size: int, _payments: int) -> int:
 
     from reclaim.bench.web_load import web_load
 
+    workers = os.environ.get("RECLAIM_BENCH_WEB_WORKERS")
     figures = web_load(
         url,
         officers=int(os.environ.get("RECLAIM_BENCH_OFFICERS", "50")),
         seconds=float(os.environ.get("RECLAIM_BENCH_WEB_SECONDS", "300")),
+        workers=int(workers) if workers else None,
     )
     (work / "web_load.json").write_text(json.dumps(asdict(figures)), encoding="utf-8")
     return figures.pages
@@ -304,6 +309,30 @@ def _fresh_database(url: str | None, work: Path, size: int) -> str:
     return url
 
 
+def _reusable(url: str | None, size: int) -> bool:
+    """Whether the web load may reuse ``url`` as it is (``RECLAIM_BENCH_WEB_REUSE=1`` and it
+    holds ``size`` accounts); it is brought up to date first."""
+    if url is None or os.environ.get("RECLAIM_BENCH_WEB_REUSE") != "1":
+        return False
+    from sqlalchemy import func, inspect, select
+
+    from reclaim.store import tables as t
+    from reclaim.store.database import make_engine, migrate
+
+    engine = make_engine(url)
+    try:
+        if not inspect(engine).has_table("accounts"):
+            return False
+        with engine.connect() as conn:
+            count = conn.execute(select(func.count()).select_from(t.accounts)).scalar_one()
+        if count != size:
+            return False
+        migrate(engine)
+        return True
+    finally:
+        engine.dispose()
+
+
 def run_bench(
     sizes: list[int],
     *,
@@ -321,6 +350,15 @@ def run_bench(
     try:
         for size in sizes:
             n_payments = min(payments, size)
+            if only == "web_load" and _reusable(database_url, size):
+                assert database_url is not None
+                console.print(f"[bold]{size:,} accounts[/bold]: reusing the database's accounts")
+                figure = _measure("web_load", database_url, work, size, n_payments)
+                figures.append(figure)
+                loads.append({"accounts": size, **json.loads(
+                    (work / "web_load.json").read_text(encoding="utf-8"))})  # fmt: skip
+                console.print(f"  web_load: {loads[-1]}")
+                continue
             console.print(f"[bold]{size:,} accounts[/bold]: making the files…")
             synthetic.write_accounts(work / f"accounts-{size}.csv", size)
             synthetic.write_payments_to_date(work, size, TODAY)

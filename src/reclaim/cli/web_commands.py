@@ -31,18 +31,24 @@ def serve_command(
     secure_cookies: Annotated[
         bool, typer.Option(help="Send the session cookie over HTTPS only (behind TLS).")
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Worker processes (default: one per core on PostgreSQL, 1 on SQLite)."),
+    ] = None,
 ) -> None:
     """Serve the officers' pages and the JSON API (/api, OpenAPI at /api/openapi.json)."""
     from reclaim.web.context import WebSettings
-    from reclaim.web.server import serve
+    from reclaim.web.server import secret_key, serve
 
     engine_for_use().dispose()  # refuses a database that is not set up, with the reason
     try:
-        settings = WebSettings(organisation or "", colour, secure_cookies)
+        settings = WebSettings(organisation or "", colour, secure_cookies, secret_key())
     except ValueError as error:
         fail(str(error))
     console.print(f"Reclaim is serving on http://{host}:{port}/ (Ctrl+C stops it)")
-    serve(database_url(), host, port, settings=settings)
+    if workers is not None and workers < 1:
+        fail(f"--workers {workers} should be 1 or more")
+    serve(database_url(), host, port, settings=settings, workers=workers)
 
 
 @user_app.command("add")

@@ -71,6 +71,7 @@ from reclaim.money import Money
 from reclaim.store import tables as t
 from reclaim.store.bulk import insert_rows, reserve_ids, select_in
 from reclaim.store.repositories import POSTING_COLUMNS, add_schedules, all_councils, posting_row
+from reclaim.store.search_index import index_customers
 
 REQUIRED = (
     "council",
@@ -569,8 +570,8 @@ def write_accounts(
     conn: Connection, parsed: ParsedAccounts, *, import_id: int, file_name: str, today: date
 ) -> None:
     """Write checked rows: parties and properties (linked when already known), accounts,
-    the links between them, each invoiced amount as a charge with its schedule, and each
-    account's circumstances."""
+    the links between them, the words the customers are found by, each invoiced amount as a
+    charge with its schedule, and each account's circumstances."""
     accounts = parsed.accounts
     councils = accounts.get_column("council_id").unique().to_list()
     account_ids = reserve_ids(conn, t.accounts, accounts.height)
@@ -605,7 +606,8 @@ def write_accounts(
             "account_id", pl.col("amount_pence").fill_null(0), pl.lit(1).alias("version")
         ).iter_rows(),
     )
-    _write_parties(conn, accounts, parsed.parties, councils)
+    new_parties = _write_parties(conn, accounts, parsed.parties, councils)
+    index_customers(conn, import_id=import_id, new_parties=new_parties)  # found by these words
     _write_charges(conn, accounts.filter(pl.col("amount_pence").is_not_null()), file_name, today)
     write_circumstances(conn, accounts, file_name=file_name, today=today)
 
@@ -744,8 +746,9 @@ def _party_key(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _write_parties(
     conn: Connection, accounts: pl.DataFrame, parties: pl.DataFrame, councils: list[int]
-) -> None:
-    """Link each account to its parties, adding the people and organisations not yet known."""
+) -> pl.Series:
+    """Link each account to its parties, adding the people and organisations not yet known;
+    returns the ids of those added."""
     known = _known(
         conn,
         t.parties,
@@ -786,6 +789,7 @@ def _write_parties(
         .unique(maintain_order=True)
     )
     insert_rows(conn, t.account_parties, ("account_id", "party_id"), links.iter_rows())
+    return new.get_column("party_id")
 
 
 def _write_charges(conn: Connection, charged: pl.DataFrame, file_name: str, today: date) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -52,6 +53,7 @@ class User:
     display_name: str
     role: Role
     councils: tuple[str, ...]  # the council codes whose data the user may see
+    council_names: tuple[str, ...] = ()  # their names, in order of name (for page headers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,14 +129,27 @@ def add_user(
 
 
 def user_by_id(conn: Connection, user_id: int) -> User:
-    row = conn.execute(select(users).where(users.c.id == user_id)).one()
-    codes = conn.execute(
-        select(t.councils.c.code)
-        .join(user_councils, user_councils.c.council_id == t.councils.c.id)
-        .where(user_councils.c.user_id == user_id)
-        .order_by(t.councils.c.code)
-    ).scalars()
-    return User(row.id, row.username, row.display_name, Role(row.role), tuple(codes))
+    row = conn.execute(
+        select(users.c.id, users.c.username, users.c.display_name, users.c.role).where(
+            users.c.id == user_id
+        )
+    ).one()
+    return _user(conn, row)
+
+
+def _user(conn: Connection, row: Any) -> User:
+    """The user of a row with their id, username, display name and role, with their
+    councils."""
+    c = t.councils
+    councils = conn.execute(
+        select(c.c.code, c.c.name)
+        .join(user_councils, user_councils.c.council_id == c.c.id)
+        .where(user_councils.c.user_id == row.id)
+        .order_by(c.c.code)
+    ).all()
+    names = tuple(sorted(name for _, name in councils))
+    codes = tuple(code for code, _ in councils)
+    return User(row.id, row.username, row.display_name, Role(row.role), codes, names)
 
 
 def sign_in(conn: Connection, username: str, password: str, *, now: datetime) -> SignedIn:
@@ -206,13 +221,20 @@ def session_for(conn: Connection, token: str | None, *, now: datetime) -> Sessio
     if not token:
         return None
     row = conn.execute(
-        select(sessions.c.user_id, sessions.c.csrf_token, sessions.c.expires_at).where(
-            sessions.c.token_hash == _digest(token)
+        select(
+            users.c.id,
+            users.c.username,
+            users.c.display_name,
+            users.c.role,
+            sessions.c.csrf_token,
+            sessions.c.expires_at,
         )
+        .join(users, users.c.id == sessions.c.user_id)
+        .where(sessions.c.token_hash == _digest(token))
     ).first()
     if row is None or utc_naive(row.expires_at) <= utc_naive(now):
         return None
-    return Session(user_by_id(conn, row.user_id), row.csrf_token)
+    return Session(_user(conn, row), row.csrf_token)
 
 
 def sign_out(conn: Connection, token: str, *, now: datetime) -> None:

@@ -1,4 +1,5 @@
-"""What an officer reads in the web app: search, the customer view and the account view.
+"""What an officer reads in the web app: the customer view and the account view (search is
+``customer_search``).
 
 Every function takes the councils the officer may see (``councils``, their codes) and never
 returns anything of another council: a reference of another council is answered exactly as a
@@ -7,16 +8,22 @@ reference that does not exist (``NotFound``), so nobody learns what another coun
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Connection, func, select, union
+from sqlalchemy import Connection, select
 
 from reclaim.domain.accounts import AccountKind
 from reclaim.domain.errors import DomainError
 from reclaim.money import Money
 from reclaim.services.accounts import AccountStatement, account_statement
+from reclaim.services.customer_reading import (
+    holds_by_account,
+    newest_documents,
+    newest_notes,
+    newest_postings,
+    recovery_by_account,
+)
 from reclaim.services.protections import (
     BreathingSpace,
     Hold,
@@ -24,109 +31,18 @@ from reclaim.services.protections import (
     VulnerabilityRecord,
     breathing_spaces_of,
     find_party,
-    holds_of,
     vulnerabilities_of,
 )
-from reclaim.services.recovery_history import recovery_of
+from reclaim.services.recovery_history import RecoveryHistory
 from reclaim.store import tables as t
 from reclaim.store.access_tables import notes
 
-SEARCH_LIMIT = 50
+TIMELINE_LIMIT = 200  # events on the customer view; each account's page has its whole history
+DOCUMENT_LIMIT = 50  # letters on the customer view
 
 
 class NotFound(DomainError):
     """No record with that reference in the councils the officer may see."""
-
-
-# Search -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    council: str
-    customer: str  # the customer reference
-    name: str
-    accounts: tuple[tuple[str, str, str], ...]  # (reference, kind label, address)
-
-
-_REFERENCE = re.compile(r"[A-Za-z]{0,6}-?[0-9]+")
-_POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]?( ?[0-9]([A-Z]{1,2})?)?")
-
-
-def normalised_postcode(text: str) -> str:
-    return "".join(text.upper().split())
-
-
-def search(conn: Connection, query: str, councils: tuple[str, ...]) -> list[SearchHit]:
-    """Customers in the officer's councils found by ``query``: a customer or account
-    reference (exactly), a postcode or the start of one, or else a part of the name or the
-    address; at most ``SEARCH_LIMIT``, by name."""
-    words = query.strip()
-    if len(words) < 2:
-        raise DomainError("type at least two letters or digits to search for")
-    p, a, pr, c = t.parties, t.accounts, t.properties, t.councils
-    council_ids = select(c.c.id).where(c.c.code.in_(councils)).scalar_subquery()
-    by_account = (
-        select(t.account_parties.c.party_id.label("id"))
-        .select_from(t.account_parties.join(a, a.c.id == t.account_parties.c.account_id))
-        .where(a.c.council_id.in_(council_ids))
-    )
-    by_party = select(p.c.id).where(p.c.council_id.in_(council_ids))
-    # Each way of finding is its own query, so that each can use its index (an OR across
-    # tables would read them all).
-    ways = [
-        by_party.where(p.c.reference == words.upper()),
-        by_account.where(a.c.reference == words.upper()),
-    ]
-    if _POSTCODE.fullmatch(words.upper()):  # TE1, TE1 1ST (or a reference shaped like one)
-        ways.append(
-            by_account.join(pr, pr.c.id == a.c.property_id).where(
-                func.replace(pr.c.postcode, " ", "").like(f"{normalised_postcode(words)}%")
-            )
-        )
-    elif not _REFERENCE.fullmatch(words):
-        like = f"%{words.lower()}%"
-        ways.append(by_party.where(func.lower(p.c.name).like(like)))
-        ways.append(
-            by_account.join(pr, pr.c.id == a.c.property_id).where(
-                func.lower(pr.c.address).like(like)
-            )
-        )
-    found = union(*ways).subquery()
-    ids = select(found.c.id).order_by(found.c.id).limit(SEARCH_LIMIT)
-    party_ids = list(conn.execute(ids).scalars())
-    if not party_ids:
-        return []
-    rows = conn.execute(
-        select(
-            p.c.id,
-            c.c.code,
-            p.c.reference,
-            p.c.name,
-            a.c.reference.label("account"),
-            a.c.kind,
-            pr.c.address,
-            pr.c.postcode,
-        )
-        .select_from(
-            p.join(c, c.c.id == p.c.council_id)
-            .join(t.account_parties, t.account_parties.c.party_id == p.c.id)
-            .join(a, a.c.id == t.account_parties.c.account_id)
-            .outerjoin(pr, pr.c.id == a.c.property_id)
-        )
-        .where(p.c.id.in_(party_ids))
-        .order_by(p.c.name, p.c.id, a.c.reference)
-    ).all()
-    hits: dict[int, SearchHit] = {}
-    for r in rows:
-        address = f"{r.address}, {r.postcode}" if r.address else ""
-        account = (r.account, AccountKind(r.kind).label, address)
-        if r.id in hits:
-            old = hits[r.id]
-            hits[r.id] = SearchHit(old.council, old.customer, old.name, (*old.accounts, account))
-        else:
-            hits[r.id] = SearchHit(r.code, r.reference, r.name, (account,))
-    return list(hits.values())
 
 
 # The customer view ------------------------------------------------------------------------
@@ -171,6 +87,8 @@ class CustomerView:
     timeline: tuple[TimelineEvent, ...]  # newest first
     today: date
     flags: tuple[str, ...] = field(default=())
+    timeline_complete: bool = True  # False: only the newest TIMELINE_LIMIT events are here
+    documents_complete: bool = True  # False: only the newest DOCUMENT_LIMIT letters
 
     @property
     def total_balance(self) -> Money:
@@ -186,61 +104,47 @@ def customer_view(
     conn: Connection, council: str, reference: str, councils: tuple[str, ...], *, today: date
 ) -> CustomerView:
     """Everything the customer is liable for, of every kind, with balances, stage, flags and
-    one timeline of what happened and why."""
+    one timeline of what happened and why (the newest ``TIMELINE_LIMIT`` events; each
+    account's page has its whole history). A dozen queries however many accounts they have
+    (``customer_reading``)."""
     _check_council(council, councils, f"customer {reference}")
     try:
         party = find_party(conn, reference, council)
     except DomainError:
         raise NotFound(f"there is no customer {reference} in {council}") from None
-    a, pr = t.accounts, t.properties
+    a, pr, b = t.accounts, t.properties, t.account_balances
     rows = conn.execute(
-        select(a.c.id, a.c.reference, a.c.kind, pr.c.address, pr.c.postcode)
+        select(a.c.id, a.c.reference, a.c.kind, pr.c.address, pr.c.postcode, b.c.balance_pence)
         .select_from(
-            a.join(t.account_parties, t.account_parties.c.account_id == a.c.id).outerjoin(
-                pr, pr.c.id == a.c.property_id
-            )
+            a.join(t.account_parties, t.account_parties.c.account_id == a.c.id)
+            .join(b, b.c.account_id == a.c.id)
+            .outerjoin(pr, pr.c.id == a.c.property_id)
         )
         .where(t.account_parties.c.party_id == party.id)
         .order_by(a.c.kind, a.c.reference)
     ).all()
-    balances = {
-        account_id: pence
-        for account_id, pence in conn.execute(
-            select(t.account_balances.c.account_id, t.account_balances.c.balance_pence).where(
-                t.account_balances.c.account_id.in_([r.id for r in rows])
-            )
+    holds = holds_by_account(conn, party.id)
+    recovery = recovery_by_account(conn, party.id)
+    references = {r.id: r.reference for r in rows}
+    summaries = [
+        AccountSummary(
+            r.reference,
+            AccountKind(r.kind),
+            f"{r.address}, {r.postcode}" if r.address else "",
+            Money(r.balance_pence),
+            recovery[r.id].stage,
+            tuple(h for h in holds.get(r.id, ()) if h.open_on(today)),
         )
-    }
-    summaries = []
-    timeline: list[TimelineEvent] = []
-    documents: list[Document] = []
-    for r in rows:
-        holds = holds_of(conn, r.id)
-        recovery = recovery_of(conn, r.id)
-        summaries.append(
-            AccountSummary(
-                r.reference,
-                AccountKind(r.kind),
-                f"{r.address}, {r.postcode}" if r.address else "",
-                Money(balances.get(r.id, 0)),
-                recovery.stage,
-                tuple(h for h in holds if h.open_on(today)),
-            )
-        )
-        timeline += account_timeline(conn, r.id, r.reference, holds)
-        documents += documents_of(conn, r.id, r.reference)
+        for r in rows
+    ]
     vulnerable = vulnerabilities_of(conn, party)
     spaces = breathing_spaces_of(conn, party.id)
-    for v in vulnerable:
-        detail = f"{v.category.label}, review by {v.review_by.isoformat()}: {v.reason}"
-        timeline.append(TimelineEvent(v.recorded_on, "Vulnerability recorded", "", detail))
-        if v.ended_on:
-            timeline.append(TimelineEvent(v.ended_on, "Vulnerability ended", "", v.category.label))
-    for s in spaces:
-        timeline.append(TimelineEvent(s.starts_on, "Breathing Space started", "", s.reason))
-    if party.died_on:
-        timeline.append(TimelineEvent(party.died_on, "Died", "", "date of death recorded"))
-    timeline.sort(key=lambda e: (e.on, e.what), reverse=True)
+    timeline = _timeline(conn, party, references, holds, recovery, vulnerable, spaces)
+    letters = newest_documents(conn, party.id, DOCUMENT_LIMIT + 1)
+    documents = [
+        Document(d.id, references[d.account_id], d.letter, d.status, d.created_on)
+        for d in letters[:DOCUMENT_LIMIT]
+    ]
     return CustomerView(
         council,
         party,
@@ -248,10 +152,75 @@ def customer_view(
         tuple(vulnerable),
         tuple(spaces),
         tuple(documents),
-        tuple(timeline),
+        tuple(timeline[:TIMELINE_LIMIT]),
         today,
         customer_flags(party, vulnerable, spaces, summaries, today),
+        timeline_complete=len(timeline) <= TIMELINE_LIMIT,
+        documents_complete=len(letters) <= DOCUMENT_LIMIT,
     )
+
+
+def _timeline(
+    conn: Connection,
+    party: PartyRef,
+    references: dict[int, str],
+    holds: dict[int, list[Hold]],
+    recovery: dict[int, RecoveryHistory],
+    vulnerable: list[VulnerabilityRecord],
+    spaces: list[BreathingSpace],
+) -> list[TimelineEvent]:
+    """The customer's events, newest first: at least the newest ``TIMELINE_LIMIT`` and more
+    only when there are more (postings and notes are read no further than that)."""
+    events = []
+    for p in newest_postings(conn, party.id, TIMELINE_LIMIT + 1):
+        what = p.kind.replace("_", " ").capitalize()
+        events.append(
+            TimelineEvent(
+                p.effective_date, what, references[p.account_id], p.reason, Money(p.amount_pence)
+            )
+        )
+    for account_id, history in recovery.items():
+        events += recovery_timeline(history, references[account_id])
+    for account_id, placed in holds.items():
+        events += holds_timeline(placed, references[account_id])
+    for n in newest_notes(conn, party.id, TIMELINE_LIMIT + 1):
+        when = n.written_at.date()
+        events.append(TimelineEvent(when, f"Note by {n.author}", references[n.account_id], n.text))
+    for v in vulnerable:
+        detail = f"{v.category.label}, review by {v.review_by.isoformat()}: {v.reason}"
+        events.append(TimelineEvent(v.recorded_on, "Vulnerability recorded", "", detail))
+        if v.ended_on:
+            events.append(TimelineEvent(v.ended_on, "Vulnerability ended", "", v.category.label))
+    for s in spaces:
+        events.append(TimelineEvent(s.starts_on, "Breathing Space started", "", s.reason))
+    if party.died_on:
+        events.append(TimelineEvent(party.died_on, "Died", "", "date of death recorded"))
+    events.sort(key=lambda e: (e.on, e.what), reverse=True)
+    return events
+
+
+def recovery_timeline(history: RecoveryHistory, reference: str) -> list[TimelineEvent]:
+    return [
+        TimelineEvent(
+            ev.on,
+            f"Recovery: {ev.action.value.replace('_', ' ')} ({ev.stage})",
+            reference,
+            ev.reason,
+            ev.amount,
+        )
+        for ev in history.events
+    ]
+
+
+def holds_timeline(holds: list[Hold], reference: str) -> list[TimelineEvent]:
+    events = []
+    for h in holds:
+        detail = f"{h.kind.value} hold, review by {h.review_by.isoformat()}: {h.reason}"
+        events.append(TimelineEvent(h.placed_on, "Hold placed", reference, detail))
+        if h.released_on:
+            released = h.released_reason or ""
+            events.append(TimelineEvent(h.released_on, "Hold released", reference, released))
+    return events
 
 
 def customer_flags(
@@ -273,33 +242,6 @@ def customer_flags(
     return tuple(flags)
 
 
-def account_timeline(
-    conn: Connection, account_id: int, reference: str, holds: list[Hold]
-) -> list[TimelineEvent]:
-    """What happened on one account: postings, recovery steps, holds, notes, letters."""
-    events = []
-    postings = conn.execute(
-        select(t.postings).where(t.postings.c.account_id == account_id).order_by(t.postings.c.id)
-    ).all()
-    for p in postings:
-        what = p.kind.replace("_", " ").capitalize()
-        events.append(
-            TimelineEvent(p.effective_date, what, reference, p.reason, Money(p.amount_pence))
-        )
-    for ev in recovery_of(conn, account_id).events:
-        what = f"Recovery: {ev.action.value.replace('_', ' ')} ({ev.stage})"
-        events.append(TimelineEvent(ev.on, what, reference, ev.reason, ev.amount))
-    for h in holds:
-        detail = f"{h.kind.value} hold, review by {h.review_by.isoformat()}: {h.reason}"
-        events.append(TimelineEvent(h.placed_on, "Hold placed", reference, detail))
-        if h.released_on:
-            released = h.released_reason or ""
-            events.append(TimelineEvent(h.released_on, "Hold released", reference, released))
-    for n in notes_of(conn, account_id):
-        events.append(TimelineEvent(n.written_at.date(), f"Note by {n.author}", reference, n.text))
-    return events
-
-
 @dataclass(frozen=True, slots=True)
 class Note:
     id: int
@@ -313,12 +255,6 @@ def notes_of(conn: Connection, account_id: int) -> list[Note]:
         select(notes).where(notes.c.account_id == account_id).order_by(notes.c.id)
     ).all()
     return [Note(r.id, r.written_at, r.author, r.text) for r in rows]
-
-
-def documents_of(conn: Connection, account_id: int, reference: str) -> list[Document]:
-    d = t.documents
-    rows = conn.execute(select(d).where(d.c.account_id == account_id).order_by(d.c.id)).all()
-    return [Document(r.id, reference, r.letter, r.status, r.created_on) for r in rows]
 
 
 # The account view -------------------------------------------------------------------------
@@ -352,16 +288,11 @@ def account_page(
         statement,
         council,
         tuple(notes_of(conn, account_id)),
-        tuple(documents_of(conn, account_id, reference)),
+        tuple(  # as the statement read them
+            Document(d.id, reference, d.letter, d.status.value, d.created_on)
+            for d in statement.documents
+        ),
         today,
-    )
-
-
-def council_names(conn: Connection, codes: tuple[str, ...]) -> list[str]:
-    """The councils' own names, for the page header."""
-    c = t.councils
-    return list(
-        conn.execute(select(c.c.name).where(c.c.code.in_(codes)).order_by(c.c.name)).scalars()
     )
 
 

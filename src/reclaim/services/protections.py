@@ -175,7 +175,8 @@ class HoldDue:
     days_overdue: int
 
 
-def _hold(row: Row[Any]) -> Hold:
+def hold_from_row(row: Row[Any]) -> Hold:
+    """A hold as read from its row of ``holds``."""
     return Hold(
         row.id,
         row.account_id,
@@ -195,7 +196,7 @@ def holds_of(conn: Connection, account_id: int) -> list[Hold]:
     rows = conn.execute(
         select(t.holds).where(t.holds.c.account_id == account_id).order_by(t.holds.c.id)
     )
-    return [_hold(r) for r in rows]
+    return [hold_from_row(r) for r in rows]
 
 
 def place_hold(
@@ -332,7 +333,7 @@ def holds_due(conn: Connection, council_code: str, as_of: date) -> list[HoldDue]
     ).all()
     due = []
     for row in rows:
-        hold = _hold(row)
+        hold = hold_from_row(row)
         if hold.review_due_on(as_of):
             due.append(HoldDue(hold, row.reference, row.name or "", (as_of - hold.review_by).days))
     return due

@@ -1,4 +1,5 @@
-"""The officer web app's tables: users, their councils, sessions, notes and the audit log.
+"""The officer web app's tables: users, their councils, sessions, notes, the audit log and
+the words customers are found by.
 
 Kept beside ``tables.py`` (on the same ``metadata``) so that each file stays readable.
 The audit log and notes are append-only (enforced by trigger, like the ledger).
@@ -6,7 +7,18 @@ The audit log and notes are append-only (enforced by trigger, like the ledger).
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.dialects import postgresql
 
 from reclaim.domain.access import Role
 from reclaim.store.tables import Id, metadata, one_of
@@ -72,6 +84,25 @@ audit_log = Table(
     Column("reason", Text, nullable=False),
     Column("previous_hash", String(64), nullable=False, unique=True),
     Column("entry_hash", String(64), nullable=False),
+)
+
+# The words each customer is found by (domain.search): of their name, of the address of each
+# property they are liable at, and its postcode as one word. The key is the index a search
+# reads: a council's words in order, so the words starting with what was typed are one range
+# of it; the second index finds whether the customers the narrowest word found have the
+# other words typed. Compared byte by byte (PostgreSQL's "C" collation, SQLite's own), as the range is
+# worked out. Derived from the parties and properties and written with them (the account
+# import), so it has no foreign keys: checking them would cost more than writing the words.
+SEARCH_WORD = String(40).with_variant(postgresql.VARCHAR(40, collation="C"), "postgresql")
+search_words = Table(
+    "search_words",
+    metadata,
+    Column("council_id", Id, nullable=False, autoincrement=False),
+    Column("word", SEARCH_WORD, nullable=False),
+    Column("party_id", Id, nullable=False, autoincrement=False),
+    PrimaryKeyConstraint("council_id", "word", "party_id"),
+    Index(None, "party_id", "word"),  # a found customer's other words, to check them
+    sqlite_with_rowid=False,
 )
 
 APPEND_ONLY = ("notes", "audit_log")

@@ -66,30 +66,64 @@ def insert_rows(
     conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> int:
     """Insert tuples whose values follow ``columns``; returns how many were written."""
-    written = 0
     if is_postgres(conn):
-        dbapi = conn.connection.dbapi_connection
-        assert dbapi is not None
-        names = ", ".join(columns)
-        cursor: Any = dbapi.cursor()  # psycopg's cursor, which can COPY
-        try:
-            with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    written += 1
-        finally:
-            cursor.close()
+        written = _copy(conn, table.name, columns, rows)
         if written >= ANALYZE_AFTER:
             # The planner knows nothing of rows it has not sampled; without this, the next
             # query on a freshly loaded table may choose a plan fit for an empty one.
             conn.exec_driver_sql(f"ANALYZE {table.name}")
         return written
+    written = 0
     marks = ", ".join("?" for _ in columns)
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
     for chunk in chunked(rows):
         conn.exec_driver_sql(sql, chunk)
         written += len(chunk)
     return written
+
+
+def _copy(
+    conn: Connection, name: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    written = 0
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    cursor: Any = dbapi.cursor()  # psycopg's cursor, which can COPY
+    try:
+        with cursor.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                written += 1
+    finally:
+        cursor.close()
+    return written
+
+
+def insert_missing_rows(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """Insert the tuples whose primary key ``table`` does not have yet; returns how many were
+    new. PostgreSQL: COPY into a temporary table, then one INSERT … ON CONFLICT DO NOTHING;
+    SQLite: INSERT OR IGNORE."""
+    names = ", ".join(columns)
+    if is_postgres(conn):
+        conn.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE incoming_{table.name} (LIKE {table.name}) ON COMMIT DROP"
+        )
+        _copy(conn, f"incoming_{table.name}", columns, rows)
+        added = conn.exec_driver_sql(
+            f"INSERT INTO {table.name} ({names}) SELECT {names} FROM incoming_{table.name} "  # noqa: S608
+            "ON CONFLICT DO NOTHING"
+        ).rowcount
+        conn.exec_driver_sql(f"DROP TABLE incoming_{table.name}")
+        if added >= ANALYZE_AFTER:
+            conn.exec_driver_sql(f"ANALYZE {table.name}")
+        return int(added)
+    sql = f"INSERT OR IGNORE INTO {table.name} ({names}) VALUES ({', '.join('?' for _ in columns)})"  # noqa: S608
+    added = 0
+    for chunk in chunked(rows):
+        added += conn.exec_driver_sql(sql, chunk).rowcount
+    return added
 
 
 @contextmanager

@@ -185,7 +185,8 @@ account_parties = Table(
     metadata,
     Column("account_id", ForeignKey("accounts.id"), primary_key=True),
     Column("party_id", ForeignKey("parties.id"), primary_key=True),
-    Index(None, "party_id"),
+    # A customer's accounts in order, from the index alone (migration 0009).
+    Index(None, "party_id", "account_id"),
     sqlite_with_rowid=False,
 )
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request, Response
 
 from reclaim.services import audit
 from reclaim.services.access import sign_in, sign_out
+from reclaim.services.customer_search import search
 from reclaim.services.officer_actions import (
     Forbidden,
     add_note,
@@ -23,7 +24,7 @@ from reclaim.services.officer_actions import (
     release_hold_for,
     start_breathing_space_for,
 )
-from reclaim.services.officer_views import account_page, customer_view, search
+from reclaim.services.officer_views import account_page, customer_view
 from reclaim.services.protections import BreathingSpace, Hold
 from reclaim.web import schemas as s
 from reclaim.web.context import SESSION_COOKIE, SignedIn, Work, state
@@ -87,6 +88,7 @@ def search_api(uow: Work, me: SignedIn, q: str) -> list[s.SearchHitOut]:
             customer=h.customer,
             name=h.name,
             accounts=[s.SearchAccountOut(reference=r, kind=k, address=a) for r, k, a in h.accounts],
+            more_accounts=h.more_accounts,
         )
         for h in search(uow.connection, q, me.user.councils)
     ]

@@ -83,7 +83,7 @@ def _is_api(request: Request) -> bool:
 def _refusal(request: Request, status: int, message: str, title: str) -> Response:
     if _is_api(request):
         return JSONResponse({"detail": message}, status_code=status)
-    return render(request, None, None, "refused.html", title=title, message=message, status=status)
+    return render(request, None, "refused.html", title=title, message=message, status=status)
 
 
 def _refusals(app: FastAPI) -> None:

@@ -84,7 +84,6 @@ def dashboard_page(
     profile = _profile(uow, me, council, year)
     return render(
         request,
-        uow.connection,
         me,
         "dashboard.html",
         title=f"Collection {profile.year}",

@@ -3,7 +3,9 @@ the audit log. Each reads with one service function and renders its result."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+import secrets
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -17,14 +19,10 @@ from reclaim.domain.recovery.protections import (
 )
 from reclaim.services import audit
 from reclaim.services.access import SignInRefused, sign_in, sign_out
+from reclaim.services.customer_search import search
 from reclaim.services.officer_actions import Forbidden, record_view
 from reclaim.services.officer_lists import csv_text
-from reclaim.services.officer_views import (
-    account_page,
-    customer_view,
-    document_for_officer,
-    search,
-)
+from reclaim.services.officer_views import account_page, customer_view, document_for_officer
 from reclaim.web.context import CSRF_FIELD, SESSION_COOKIE, SignedIn, Work, state
 from reclaim.web.lists import LISTS, work_list
 from reclaim.web.rendering import render
@@ -54,9 +52,40 @@ def _safe_next(value: str) -> str:
     return "/search"
 
 
+SIGN_IN_REFUSED = (
+    "This sign-in form has expired or did not come from this service, so it was not used. "
+    "Sign in again here"
+)
+
+
+def _sign_in_form(
+    request: Request, *, status: int = 200, fresh: bool = False, **context: Any
+) -> HTMLResponse:
+    """The sign-in form with its token: the cookie's value (kept if the browser has a
+    well-formed one, unless ``fresh``) and, in a hidden field, its signature."""
+    settings = state(request).settings
+    nonce = request.cookies.get(settings.sign_in_cookie, "")
+    if fresh or not _NONCE.fullmatch(nonce):
+        nonce = secrets.token_urlsafe(32)
+    response = render(request, None, "sign_in.html", title="Sign in", status=status,
+                      sign_in_token=settings.sign_in_field(nonce), **context)  # fmt: skip
+    response.set_cookie(
+        settings.sign_in_cookie,
+        nonce,
+        httponly=True,
+        samesite="strict",
+        secure=settings.secure_cookies,
+        path="/",
+    )
+    return response
+
+
+_NONCE = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
 @router.get("/sign-in", response_class=HTMLResponse)
 def sign_in_page(request: Request, next: str = "/search") -> HTMLResponse:  # noqa: A002
-    return render(request, None, None, "sign_in.html", title="Sign in", next=_safe_next(next))
+    return _sign_in_form(request, next=_safe_next(next))
 
 
 @router.post("/sign-in", response_class=HTMLResponse)
@@ -66,23 +95,22 @@ def sign_in_form(
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/search",  # noqa: A002
+    sign_in_token: Annotated[str, Form()] = "",
 ) -> Response:
+    settings = state(request).settings
+    if not settings.sign_in_token_holds(
+        request.cookies.get(settings.sign_in_cookie), sign_in_token
+    ):
+        # Before anything is read or written: no failure counted, nothing audited.
+        return _sign_in_form(request, status=403, fresh=True, error=SIGN_IN_REFUSED,
+                             username=username, next=_safe_next(next))  # fmt: skip
     now = state(request).clock()
     try:
         signed = sign_in(uow.connection, username, password, now=now)
     except SignInRefused as refused:
         uow.commit()  # the failure is counted and audited
-        return render(
-            request,
-            None,
-            None,
-            "sign_in.html",
-            title="Sign in",
-            status=400,
-            error=str(refused),
-            username=username,
-            next=_safe_next(next),
-        )
+        return _sign_in_form(request, status=400, error=str(refused), username=username,
+                             next=_safe_next(next))  # fmt: skip
     uow.commit()
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
@@ -90,9 +118,11 @@ def sign_in_form(
         signed.token,
         httponly=True,
         samesite="lax",
-        secure=state(request).settings.secure_cookies,
+        secure=settings.secure_cookies,
         max_age=int((signed.expires_at - now).total_seconds()),
     )
+    response.delete_cookie(settings.sign_in_cookie, secure=settings.secure_cookies,
+                           httponly=True, samesite="strict")  # fmt: skip
     return response
 
 
@@ -115,7 +145,6 @@ def search_page(request: Request, uow: Work, me: SignedIn, q: str = "") -> HTMLR
             error = str(refused)
     return render(
         request,
-        uow.connection,
         me,
         "search.html",
         title="Search" if hits is None else f"Search: {q}",
@@ -156,7 +185,6 @@ def customer_response(
         uow.commit()
     return render(
         request,
-        uow.connection,
         me,
         "customer.html",
         title=f"{view.party.name} ({view.party.reference})",
@@ -200,7 +228,6 @@ def account_response(
         uow.commit()
     return render(
         request,
-        uow.connection,
         me,
         "account.html",
         title=f"Account {reference}",
@@ -244,7 +271,6 @@ def list_page(
         )
     return render(
         request,
-        uow.connection,
         me,
         "list.html",
         title=work.title,
@@ -262,7 +288,6 @@ def audit_page(request: Request, uow: Work, me: SignedIn, subject: str = "") -> 
     found = audit.entries(uow.connection, councils=me.user.councils, subject=subject or None)
     return render(
         request,
-        uow.connection,
         me,
         "audit.html",
         title="Audit log",

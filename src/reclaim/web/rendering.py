@@ -9,11 +9,9 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import Connection
 
 from reclaim.domain.errors import DomainError
 from reclaim.money import Money
-from reclaim.services.officer_views import council_names
 from reclaim.web.context import Officer, state
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -54,7 +52,6 @@ NAVIGATION = (
 
 def render(
     request: Request,
-    conn: Connection | None,
     me: Officer | None,
     template: str,
     *,
@@ -65,8 +62,8 @@ def render(
 ) -> HTMLResponse:
     settings = state(request).settings
     organisation = settings.organisation
-    if not organisation and me is not None and conn is not None:
-        organisation = ", ".join(council_names(conn, me.user.councils))
+    if not organisation and me is not None:
+        organisation = ", ".join(me.user.council_names)
     navigation = [
         item for item in NAVIGATION if item[0] != "audit" or (me and me.user.role.may_read_audit)
     ]

@@ -42,7 +42,8 @@ class SearchHitOut(BaseModel):
     council: str
     customer: str
     name: str
-    accounts: list[SearchAccountOut]
+    accounts: list[SearchAccountOut]  # the first few, by reference
+    more_accounts: int  # how many more they have (the customer view lists them all)
 
 
 class HoldOut(BaseModel):
@@ -91,8 +92,10 @@ class CustomerOut(BaseModel):
     flags: list[str]
     balance: str
     accounts: list[AccountSummaryOut]
-    documents: list[DocumentOut]
-    timeline: list[TimelineEventOut]
+    documents: list[DocumentOut]  # newest first
+    documents_complete: bool  # false: only the newest letters (each account has them all)
+    timeline: list[TimelineEventOut]  # newest first
+    timeline_complete: bool  # false: only the newest events (each account has them all)
 
 
 class PostingOut(BaseModel):

@@ -49,6 +49,8 @@ def customer_out(view: CustomerView) -> s.CustomerOut:
             for a in view.accounts
         ],
         documents=[document_out(d) for d in view.documents],
+        documents_complete=view.documents_complete,
+        timeline_complete=view.timeline_complete,
         timeline=[
             s.TimelineEventOut(
                 on=e.on,
