@@ -38,6 +38,7 @@ from reclaim.domain.recovery.protections import (
     ended_breathing_space,
     periods_overlap,
 )
+from reclaim.services.recovery_watch import forget, forget_people
 from reclaim.store import tables as t
 from reclaim.store.repositories import find_accounts, get_council
 
@@ -232,6 +233,7 @@ def place_hold(
         )
     )
     hold_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+    forget(conn, [account_id])
     return next(h for h in holds_of(conn, account_id) if h.id == hold_id)
 
 
@@ -273,6 +275,7 @@ def release_holds(
             .where(t.holds.c.id == h.id, t.holds.c.released_on.is_(None))
             .values(released_on=today, released_reason=why)
         )
+    forget(conn, [account_id])
     released = {h.id for h in held}
     return [h for h in holds_of(conn, account_id) if h.id in released]
 
@@ -417,6 +420,7 @@ def start_breathing_space(
         )
     )
     space_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+    forget_people(conn, [party.id])
     return next(s for s in breathing_spaces_of(conn, party.id) if s.id == space_id)
 
 
@@ -452,6 +456,7 @@ def end_breathing_space(
         )
         .values(ends_on=last_day, reason=f"{space.reason}; {note} (notified {today.isoformat()})")
     )
+    forget_people(conn, [party.id])
     return next(s for s in breathing_spaces_of(conn, party.id) if s.id == space.id)
 
 
@@ -533,6 +538,7 @@ def add_vulnerability(
             )
         )
         added.append(int(result.inserted_primary_key[0]))  # type: ignore[index]
+    forget_people(conn, [p.id for p in people])
     return [v for p in people for v in vulnerabilities_of(conn, p) if v.id in added]
 
 
@@ -561,6 +567,7 @@ def end_vulnerability(
             .where(t.vulnerabilities.c.id == v.id, t.vulnerabilities.c.ended_on.is_(None))
             .values(ended_on=ended_on)
         )
+    forget_people(conn, [p.id for p in people])
     ended = {v.id for v in open_records}
     return [v for p in people for v in vulnerabilities_of(conn, p) if v.id in ended]
 
@@ -589,6 +596,7 @@ def record_death(conn: Connection, party: PartyRef, *, died_on: date, today: dat
         .where(t.parties.c.id == party.id, t.parties.c.died_on.is_(None))
         .values(died_on=died_on)
     )
+    forget_people(conn, [party.id])
     return find_party_by_id(conn, party.id)
 
 
