@@ -43,7 +43,6 @@ from reclaim.domain.recovery.strategy import StageKind
 from reclaim.money import Money
 from reclaim.services.bulk_billing import lines_of
 from reclaim.services.letter_data import advice, letterhead_of, templates
-from reclaim.services.letters_made import made as made_letter
 from reclaim.services.letters_pdf import assemble, font_set, pack, render, unpack
 from reclaim.services.recovery_strategies import strategy_for
 from reclaim.store import tables as t
@@ -260,7 +259,6 @@ def _produce_chunk(
     files: list[dict[str, Any]] = []
     cancelled: list[dict[str, Any]] = []
     fonts_used: set[str] = set()
-    composed: list[tuple[_Case, int, Letter]] = []
     welsh = country is Country.WALES
     for case in _cases(conn, ids, on, letterhead, summons_costs):
         if case.cancel:
@@ -292,18 +290,16 @@ def _produce_chunk(
         except DomainError as e:
             report.problems.append(f"document {case.document_id}: {e}")
             continue
-        composed.append((case, template.version, letter))
-    for case, version, letter in composed:
-        rendered = made_letter(letter)
+        rendered = render(letter)
         fonts_used.add(rendered.font_set)
         made.append(
             {
                 "i": case.document_id,
-                "v": version,
+                "v": template.version,
                 "st": case.style.value,
                 "po": letter.postage.value,
                 "pg": rendered.page_count,
-                "h": rendered.content_hash,
+                "h": hashlib.sha256(rendered.pdf).hexdigest(),
                 "on": on,
             }
         )
