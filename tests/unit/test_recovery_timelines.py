@@ -26,6 +26,7 @@ from reclaim.domain.recovery.engine import (
     Period,
     Step,
     evaluate,
+    steps_and_after,
     steps_due,
 )
 from reclaim.domain.recovery.protections import BreathingSpaceKind, ended_breathing_space
@@ -692,3 +693,22 @@ def test_running_twice_on_the_same_date_changes_nothing_the_second_time(year_and
         runner.day(today)
         again = steps_due(runner.case, runner.strategy, today)
         assert [d for d in again if d.by_run] == [], (today, again)
+
+
+@settings(max_examples=40, deadline=None)
+@given(years())
+def test_the_answer_after_the_steps_is_the_engine_asked_again_once_they_are_taken(
+    year_and_name,
+):
+    """What the run keeps for its watch: the engine's answer with the day's steps taken, as
+    ``steps_and_after`` gives it, is the engine asked afresh about the year with those steps."""
+    year, name = year_and_name
+    runner = Runner(year, strategy(name), court=Court())
+    for today in days("1 Apr 2026", "31 Jul 2027"):
+        before = runner.case
+        decisions, after = steps_and_after(before, runner.strategy, today)
+        assert decisions == steps_due(before, runner.strategy, today)
+        taken = tuple(d.as_step(today) for d in decisions if d.by_run)
+        asked = evaluate(replace(before, steps=(*before.steps, *taken)), runner.strategy, today)
+        assert after == asked, today
+        runner.day(today)

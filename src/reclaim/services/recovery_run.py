@@ -36,8 +36,7 @@ from reclaim.domain.recovery.engine import (
     Case,
     Decision,
     Step,
-    evaluate,
-    steps_due,
+    steps_and_after,
 )
 from reclaim.domain.schedules import Instalment
 from reclaim.money import Money
@@ -329,11 +328,9 @@ def _decide(
             holds=who.holds,
             breathing_spaces=who.breathing_spaces,
         )
-        decisions = steps_due(case, chosen.strategy, as_of)
+        decisions, after = steps_and_after(case, chosen.strategy, as_of)
         for decision in decisions:
             decided.append((account_id, case.year, decision, chosen.label))
-        taken = tuple(d.as_step(as_of) for d in decisions if d.by_run)
-        after = evaluate(replace(case, steps=(*case.steps, *taken)), chosen.strategy, as_of)
         version, last_event = now.get((account_id, start_year), (0, 0))
         seen.append(
             watch.Seen(

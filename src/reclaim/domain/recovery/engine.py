@@ -352,17 +352,26 @@ def evaluate(case: Case, strategy: Strategy, as_of: date) -> Outcome:
 def steps_due(case: Case, strategy: Strategy, as_of: date, limit: int = 6) -> list[Decision]:
     """Every step the run takes on ``as_of``, in order: a status change may be followed at once
     by the letter it calls for. Stops at the first step the run does not take itself."""
+    return steps_and_after(case, strategy, as_of, limit)[0]
+
+
+def steps_and_after(
+    case: Case, strategy: Strategy, as_of: date, limit: int = 6
+) -> tuple[list[Decision], Outcome]:
+    """``steps_due``, and the engine's answer once the steps the run takes are taken: nothing
+    more (with its wake), or the step left to someone else (a summons for the court)."""
     taken: list[Decision] = []
     current = case
     for _ in range(limit):
-        decision = evaluate(current, strategy, as_of).decision
-        if decision is None:
-            break
+        outcome = evaluate(current, strategy, as_of)
+        decision = outcome.decision
+        if decision is None or not decision.by_run:
+            if decision is not None:
+                taken.append(decision)
+            return taken, outcome
         taken.append(decision)
-        if not decision.by_run:
-            break
         current = replace(current, steps=(*current.steps, decision.as_step(as_of)))
-    return taken
+    return taken, evaluate(current, strategy, as_of)
 
 
 def _day_after(periods: list[Period]) -> date | None:
