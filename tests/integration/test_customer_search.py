@@ -194,3 +194,22 @@ def test_a_first_import_builds_the_customer_word_index_after_its_words(
     later = council_tax_line("CT-7", party_name="Zed Later", address="4 Lane", postcode="TE4 4AA")
     import_lines(engine, tmp_path / "later.csv", [later])  # not empty now: kept as written
     assert names(engine, "zed lane") == ["Zed Later"]
+
+
+def test_a_large_import_writes_its_words_a_share_of_customers_at_a_time(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Made and written a few customers at a time (as a million accounts are, 250,000 links
+    at a time), the words are those migration 0009 makes from everything at once."""
+    monkeypatch.setattr(search_index, "LINKS_AT_ONCE", 2)
+    monkeypatch.setattr(search_index, "BUILD_AFTER", 1)
+    add_council(engine, "TESTBURY")
+    add_council(engine, "OTHERTON")
+    import_lines(engine, tmp_path / "people.csv", PEOPLE)
+    written = every_word(engine)
+    with UnitOfWork(engine) as uow:
+        uow.connection.execute(delete(search_words))
+        assert search_index.index_every_customer(uow.connection) == len(written)
+        uow.commit()
+    assert every_word(engine) == written
+    assert names(engine, "tait te1") == ["Ruth Tait", "Siobhán O'Brien-Tait"]

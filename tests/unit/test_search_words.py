@@ -15,7 +15,7 @@ from reclaim.domain.search import (
     postcode_word,
     words_of,
 )
-from reclaim.store.search_index import word_frame
+from reclaim.store.search_index import a_share_at_a_time, word_frame
 
 SAMPLES = [
     ("José O'Brien-Smith", "Flat 3, 4 Mill Lane,Example Town", "TE1 1ST"),
@@ -81,3 +81,25 @@ def test_a_prefixs_range_holds_exactly_the_words_it_starts(prefix: str) -> None:
              "a9z", "a:", "jos", "jose", "josé"]  # fmt: skip
     in_range = [w for w in words if prefix <= w < after_prefix(prefix)]
     assert in_range == [w for w in words if w.startswith(prefix)]
+
+
+@given(st.lists(st.tuples(st.integers(1, 30), TEXT, TEXT), max_size=60), st.integers(1, 20))
+def test_words_made_a_share_of_customers_at_a_time_are_the_words_made_at_once(
+    links: list[tuple[int, str, str]], at_once: int
+) -> None:
+    """A large import's words are made a share of customers at a time: each customer's links
+    fall in one share, and the shares' words are the words of all the links at once."""
+    linked = pl.DataFrame(
+        [(1, party, f"name {party}", address, postcode) for party, address, postcode in links],
+        schema={"council_id": pl.Int64, "party_id": pl.Int64, "name": pl.String,
+                "address": pl.String, "postcode": pl.String},
+        orient="row",
+    )  # fmt: skip
+    shares = a_share_at_a_time(linked, at_once)
+    owners = [set(share.get_column("party_id").to_list()) for share in shares]
+    assert sum(len(o) for o in owners) == len(set().union(*owners))  # nobody in two shares
+    assert sum(share.height for share in shares) == linked.height
+    if linked.height > at_once:
+        assert len(shares) > 1 or len(owners[0]) == 1
+    made = pl.concat([word_frame(share) for share in shares]).sort("council_id", "word", "party_id")
+    assert made.equals(word_frame(linked))

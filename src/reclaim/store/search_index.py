@@ -25,6 +25,8 @@ from reclaim.store.bulk import insert_missing_rows, insert_rows, read_frame
 
 PARTY_INDEX = "ix_search_words_party_id_word"
 BUILD_AFTER = 50_000  # words written at once into an empty table: the second index after
+WORDS_PER_LINK = 5  # about: a name of two words, an address of three, a postcode
+LINKS_AT_ONCE = 250_000  # customers' links whose words are made and written together
 
 _LINKED = (
     "SELECT p.council_id, p.id, p.name, pr.address, pr.postcode "
@@ -91,17 +93,33 @@ def index_customers(
     linked = read_frame(
         conn, f"{_LINKED} WHERE a.import_id = :import_id", {"import_id": import_id}, _SCHEMA
     )
-    words = word_frame(linked)
     columns = ("council_id", "word", "party_id")
     added = pl.DataFrame({"party_id": new_parties if new_parties is not None else []},
                          schema={"party_id": pl.Int64})  # fmt: skip
-    new = words.join(added, on="party_id", how="semi", maintain_order="left")
-    with _party_index_built_after(conn, new.height):
-        written = insert_rows(conn, search_words, columns, new.iter_rows())
-    known = words.join(added, on="party_id", how="anti", maintain_order="left")
-    if known.height:
-        written += insert_missing_rows(conn, search_words, columns, known.iter_rows())
+    written = 0
+    with _party_index_built_after(conn, linked.height * WORDS_PER_LINK):
+        for customers in a_share_at_a_time(linked, LINKS_AT_ONCE):
+            words = word_frame(customers)
+            new = words.join(added, on="party_id", how="semi", maintain_order="left")
+            written += insert_rows(conn, search_words, columns, new.iter_rows())
+            known = words.join(added, on="party_id", how="anti", maintain_order="left")
+            if known.height:
+                written += insert_missing_rows(conn, search_words, columns, known.iter_rows())
     return written
+
+
+def a_share_at_a_time(linked: pl.DataFrame, at_once: int = LINKS_AT_ONCE) -> list[pl.DataFrame]:
+    """The linked rows in shares of whole customers, about ``at_once`` rows each: the words
+    of a million accounts made at once took 560 MiB more than the rest of the import (and,
+    written a share at a time, 68 s against 79 s)."""
+    if linked.height <= at_once:
+        return [linked]
+    customers = linked.get_column("party_id").n_unique()
+    per_share = max(1, customers * at_once // linked.height)
+    share = (pl.col("party_id").rank("dense") - 1) // per_share
+    return linked.with_columns(share.alias("share")).partition_by(
+        "share", maintain_order=True, include_key=False
+    )
 
 
 def index_every_customer(conn: Connection) -> int:
