@@ -148,6 +148,13 @@ def test_reclaim_bench_measures_every_step_and_writes_the_figures(tmp_path: Path
     assert paid_to_date > 2 * 300
     assert all(f["seconds"] > 0 and f["peak_memory_mib"] > 0 for f in figures["figures"])
     assert figures["machine"]["cores"] >= 1
+    # The run against the bare pass, printed and written.
+    run, bare = figures["figures"][4]["seconds"], figures["figures"][5]["seconds"]
+    assert figures["recovery_against_bare"] == [
+        {"accounts": 300, "recovery_seconds": run, "bare_seconds": bare,
+         "ratio": round(run / bare, 2)}
+    ]  # fmt: skip
+    assert "Recovery run against the bare arrears pass at 300 accounts" in result.output
 
 
 def test_an_account_without_its_balance_record_is_a_breach_that_names_it(

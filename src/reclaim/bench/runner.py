@@ -395,6 +395,22 @@ def run_bench(
     return figures
 
 
+def recovery_against_bare(figures: list[Figure]) -> list[dict[str, Any]]:
+    """At each size with both, the recovery run's seconds over the bare arrears pass's: how
+    far the run, which decides and records every step, is from only reading the tables."""
+    seconds = {(f.step, f.size): f.seconds for f in figures}
+    return [
+        {
+            "accounts": size,
+            "recovery_seconds": seconds[("recovery", size)],
+            "bare_seconds": seconds[("arrears_bare", size)],
+            "ratio": round(seconds[("recovery", size)] / seconds[("arrears_bare", size)], 2),
+        }
+        for step, size in seconds
+        if step == "recovery" and ("arrears_bare", size) in seconds
+    ]
+
+
 def _report(
     figures: list[Figure],
     database_url: str | None,
@@ -415,6 +431,12 @@ def _report(
             f"{f.peak_memory_mib:,.0f}",
         )
     console.print(table)
+    ratios = recovery_against_bare(figures)
+    for r in ratios:
+        console.print(
+            f"Recovery run against the bare arrears pass at {r['accounts']:,} accounts: "
+            f"{r['recovery_seconds']:.2f} s / {r['bare_seconds']:.2f} s = {r['ratio']:.2f}"
+        )
     machine = _machine()
     console.print(f"Machine: {machine['cores']} cores, {machine['memory_gib']} GiB")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -429,6 +451,7 @@ def _report(
                 else describe(database_url),
                 "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "figures": [asdict(f) for f in figures],
+                "recovery_against_bare": ratios,
                 "web_load": loads or [],
             },
             indent=2,
