@@ -200,7 +200,9 @@ def test_a_large_import_writes_its_words_a_share_of_customers_at_a_time(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Made and written a few customers at a time (as a million accounts are, 250,000 links
-    at a time), the words are those migration 0009 makes from everything at once."""
+    at a time), an import's words are those migration 0009's writer makes from every stored
+    customer (which goes a share at a time too; the shares' words are the words made at once:
+    tests/unit/test_search_words.py)."""
     monkeypatch.setattr(search_index, "LINKS_AT_ONCE", 2)
     monkeypatch.setattr(search_index, "BUILD_AFTER", 1)
     add_council(engine, "TESTBURY")

@@ -24,8 +24,7 @@ from reclaim.store.access_tables import search_words
 from reclaim.store.bulk import insert_missing_rows, insert_rows, read_frame
 
 PARTY_INDEX = "ix_search_words_party_id_word"
-BUILD_AFTER = 50_000  # words written at once into an empty table: the second index after
-WORDS_PER_LINK = 5  # about: a name of two words, an address of three, a postcode
+BUILD_AFTER = 10_000  # links (about 50,000 words) into an empty table: the second index after
 LINKS_AT_ONCE = 250_000  # customers' links whose words are made and written together
 
 _LINKED = (
@@ -33,6 +32,7 @@ _LINKED = (
     "FROM account_parties ap JOIN accounts a ON a.id = ap.account_id "
     "JOIN parties p ON p.id = ap.party_id LEFT JOIN properties pr ON pr.id = a.property_id"
 )
+COLUMNS = ("council_id", "word", "party_id")
 _SCHEMA = {
     "council_id": pl.Int64,
     "party_id": pl.Int64,
@@ -93,18 +93,17 @@ def index_customers(
     linked = read_frame(
         conn, f"{_LINKED} WHERE a.import_id = :import_id", {"import_id": import_id}, _SCHEMA
     )
-    columns = ("council_id", "word", "party_id")
     added = pl.DataFrame({"party_id": new_parties if new_parties is not None else []},
                          schema={"party_id": pl.Int64})  # fmt: skip
     written = 0
-    with _party_index_built_after(conn, linked.height * WORDS_PER_LINK):
+    with _party_index_built_after(conn, linked.height):
         for customers in a_share_at_a_time(linked, LINKS_AT_ONCE):
             words = word_frame(customers)
             new = words.join(added, on="party_id", how="semi", maintain_order="left")
-            written += insert_rows(conn, search_words, columns, new.iter_rows())
+            written += insert_rows(conn, search_words, COLUMNS, new.iter_rows())
             known = words.join(added, on="party_id", how="anti", maintain_order="left")
             if known.height:
-                written += insert_missing_rows(conn, search_words, columns, known.iter_rows())
+                written += insert_missing_rows(conn, search_words, COLUMNS, known.iter_rows())
     return written
 
 
@@ -124,18 +123,20 @@ def a_share_at_a_time(linked: pl.DataFrame, at_once: int = LINKS_AT_ONCE) -> lis
 
 def index_every_customer(conn: Connection) -> int:
     """Write the words of every customer into a ``search_words`` that has none yet (migration
-    0009); returns how many."""
-    words = word_frame(read_frame(conn, _LINKED, {}, _SCHEMA))
-    return insert_rows(conn, search_words, ("council_id", "word", "party_id"), words.iter_rows())
+    0009); returns how many. A share of customers at a time, as an import's."""
+    return sum(
+        insert_rows(conn, search_words, COLUMNS, word_frame(customers).iter_rows())
+        for customers in a_share_at_a_time(read_frame(conn, _LINKED, {}, _SCHEMA), LINKS_AT_ONCE)
+    )
 
 
 @contextmanager
-def _party_index_built_after(conn: Connection, rows: int) -> Iterator[None]:
-    """Many words into an empty table (a council's first import): the (customer, word) index
+def _party_index_built_after(conn: Connection, links: int) -> Iterator[None]:
+    """The words of many links into an empty table (a council's first import): the (customer, word) index
     is built once after them, a sort, rather than kept up a word at a time (a third less
     time writing them on SQLite). Within the caller's transaction, as everything here."""
     empty = conn.execute(select(search_words.c.party_id).limit(1)).first() is None
-    if rows < BUILD_AFTER or not empty:
+    if links < BUILD_AFTER or not empty:
         yield
         return
     index = next(i for i in search_words.indexes if i.name == PARTY_INDEX)
