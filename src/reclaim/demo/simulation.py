@@ -118,7 +118,7 @@ class Simulation:
         self.ids: dict[str, int] = {}
         self.references: dict[int, str] = {}
         self.first_party: dict[int, int] = {}
-        self.reversals: dict[date, list[str]] = {}
+        self.reversals: dict[date, list[tuple[str, str]]] = {}  # day -> (channel, external id)
         self.hearings: dict[date, date] = {}  # hearing day -> day the summonses were issued
         self.noticed: set[str] = set()
         self.external = 0
@@ -223,10 +223,11 @@ class Simulation:
         for what, account in self.happenings.pop(day, []):
             self._happen(conn, what, account, day)
         self._pay(conn, day)
-        for external_id in self.reversals.pop(day, []):
+        for channel, external_id in self.reversals.pop(day, []):
             payment_id = conn.execute(
-                text("SELECT id FROM payments WHERE external_id = :e"), {"e": external_id}
-            ).scalar_one()
+                text("SELECT id FROM payments WHERE channel = :c AND external_id = :e"),
+                {"c": channel, "e": external_id},
+            ).scalar_one()  # (by channel and id: the payments' unique key, so its index)
             reverse_payment(
                 conn,
                 payment_id,
@@ -277,7 +278,7 @@ class Simulation:
             if p.returned:
                 back = self.working_days.add(day, 3)
                 if back <= self.year.end:
-                    self.reversals.setdefault(back, []).append(external_id)
+                    self.reversals.setdefault(back, []).append((p.channel, external_id))
         if not rows:
             return
         frame = pl.DataFrame(rows, schema=PAYMENTS, orient="row")
