@@ -92,7 +92,26 @@ OPEN_YEARS_SCHEMA = {
     "has_costs": pl.Int64,
     "has_history": pl.Int64,
     "protected": pl.Int64,
+    # What the watch compares (``recovery_watch``): the year's state now — its last recovery
+    # event (0: none) and its account's ledger version — and what the run saw when it last
+    # looked (all null if it never did).
+    "last_event_id": pl.Int64,
+    "ledger_version": pl.Int64,
+    "wake_on": pl.Date,
+    "seen_version": pl.Int64,
+    "seen_event": pl.Int64,
+    "seen_strategy": pl.String,
+    "checked_on": pl.Date,
 }
+_OUT = """account_id, financial_year, plan_id, kind, paid, has_costs, has_history, protected,
+       last_event_id, ledger_version, wake_on, seen_version, seen_event, seen_strategy, checked_on"""
+# The watch's row for the year, and the account's ledger version (read for the years returned).
+_WATCH_JOIN = """LEFT JOIN recovery_watch w
+               ON w.account_id = b.account_id AND w.financial_year = b.financial_year"""
+_WATCH_COLUMNS = """(SELECT v.version FROM account_balances v WHERE v.account_id = b.account_id)
+                   AS ledger_version,
+               w.wake_on, w.ledger_version AS seen_version, w.last_event_id AS seen_event,
+               w.strategy AS seen_strategy, w.checked_on"""
 
 
 def _year_params(council_id: int, as_of: date) -> dict[str, Any]:
@@ -122,7 +141,8 @@ def open_years(conn: Connection, council_id: int, as_of: date, in_force: int) ->
     """The account-years the run must look at on ``as_of``: every year with a bill in force
     but those with no step taken, no costs, nobody protected, and every instalment due before
     ``as_of`` paid by then. ``paid``: what was paid towards the year by ``as_of``; the flags
-    are 0 or 1.
+    are 0 or 1; with each year, what the watch compares (``OPEN_YEARS_SCHEMA``), so the run
+    need not read it again for the thousands of years it passes over.
 
     How it is read depends on the council's share of the database (``in_force``, its years
     in force). A council with most of the database's bills, or very many, has its bills read
@@ -134,7 +154,9 @@ def open_years(conn: Connection, council_id: int, as_of: date, in_force: int) ->
     a few would cost more)."""
     statement = _OPEN_MANY if _most_of_the_database(conn, in_force) else _OPEN_FEW
     frame = read_frame(conn, statement, _year_params(council_id, as_of), OPEN_YEARS_SCHEMA)
-    return frame.sort("account_id", "financial_year")
+    return frame.with_columns(pl.col("ledger_version").fill_null(0)).sort(
+        "account_id", "financial_year"
+    )
 
 
 def _most_of_the_database(conn: Connection, in_force: int) -> bool:
@@ -145,7 +167,7 @@ def _most_of_the_database(conn: Connection, in_force: int) -> bool:
 
 
 _NOT_SETTLED = """
-    paid < due_before OR has_history = 1 OR protected = 1 OR has_costs = 1
+    paid < due_before OR last_event_id <> 0 OR protected = 1 OR has_costs = 1
 """
 
 _OPEN_FEW = f"""
@@ -160,23 +182,28 @@ _OPEN_FEW = f"""
                                  WHERE p.account_id = b.account_id
                                    AND p.financial_year = b.financial_year
                                    AND p.kind = 'costs') THEN 1 ELSE 0 END AS has_costs,
-               CASE WHEN EXISTS (SELECT 1 FROM recovery_events e
-                                 WHERE e.account_id = b.account_id
-                                   AND e.financial_year = b.financial_year) THEN 1 ELSE 0
-               END AS has_history,
+               COALESCE((SELECT MAX(e.id) FROM recovery_events e
+                         WHERE e.account_id = b.account_id
+                           AND e.financial_year = b.financial_year), 0) AS last_event_id,
                CASE WHEN b.account_id IN (SELECT account_id FROM protected) THEN 1 ELSE 0
                END AS protected,
                COALESCE((SELECT SUM(i.amount_pence) FROM plan_instalments i
-                         WHERE i.plan_id = b.plan_id AND i.due_date < :as_of), 0) AS due_before
-        {_BILLS} {_IN_FORCE}
+                         WHERE i.plan_id = b.plan_id AND i.due_date < :as_of), 0) AS due_before,
+               w.wake_on, w.ledger_version AS seen_version, w.last_event_id AS seen_event,
+               w.strategy AS seen_strategy, w.checked_on
+        {_BILLS} {_WATCH_JOIN} {_IN_FORCE}
     )
-    SELECT account_id, financial_year, plan_id, kind, paid, has_costs, has_history, protected
+    SELECT account_id, financial_year, plan_id, kind, paid, has_costs,
+           CASE WHEN last_event_id = 0 THEN 0 ELSE 1 END AS has_history, protected,
+           last_event_id,
+           (SELECT v.version FROM account_balances v WHERE v.account_id = years.account_id),
+           wake_on, seen_version, seen_event, seen_strategy, checked_on
     FROM years WHERE {_NOT_SETTLED}
 """  # noqa: S608 - our own enum values
 # (MATERIALIZED: each year's lookups are made once, not again in the WHERE.)
 
 _OPEN_MANY = f"""
-    SELECT account_id, financial_year, plan_id, kind, paid, has_costs, has_history, protected
+    SELECT {_OUT}
     FROM (
         SELECT b.account_id, b.financial_year, b.plan_id, a.kind,
                COALESCE((SELECT -SUM(CASE WHEN p.kind = 'costs' OR p.effective_date > :as_of
@@ -191,13 +218,17 @@ _OPEN_MANY = f"""
                                    AND p.kind = 'costs') THEN 1 ELSE 0 END AS has_costs,
                CASE WHEN h.account_id IS NULL THEN 0 ELSE 1 END AS has_history,
                CASE WHEN pr.account_id IS NULL THEN 0 ELSE 1 END AS protected,
-               COALESCE(d.due_before, 0) AS due_before
+               COALESCE(d.due_before, 0) AS due_before,
+               COALESCE(h.last_event_id, 0) AS last_event_id,
+               {_WATCH_COLUMNS}
         {_EVERY_BILL_FROM}
         LEFT JOIN (SELECT plan_id, SUM(amount_pence) AS due_before FROM plan_instalments
                    WHERE due_date < :as_of GROUP BY plan_id) d ON d.plan_id = b.plan_id
-        LEFT JOIN (SELECT DISTINCT account_id, financial_year FROM recovery_events) h
+        LEFT JOIN (SELECT account_id, financial_year, MAX(id) AS last_event_id
+                   FROM recovery_events GROUP BY account_id, financial_year) h
                ON h.account_id = b.account_id AND h.financial_year = b.financial_year
         LEFT JOIN ({PROTECTED}) pr ON pr.account_id = b.account_id
+        {_WATCH_JOIN}
         {_EVERY_BILL_WHERE}
     ) years
     WHERE {_NOT_SETTLED}

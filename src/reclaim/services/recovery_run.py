@@ -198,9 +198,8 @@ def run_recovery(
         schema={"kind": pl.String, "financial_year": pl.Int64, "strategy": pl.String},
         orient="row",
     )
-    state = watch.current_state(conn, others, stored.id)
     if use_watch and others.height:
-        passed = watch.waiting(conn, others, labels, state, stored.id, as_of)
+        passed = watch.waiting(conn, others, labels, stored.id, as_of)
         run.waiting = int(passed.sum())
         others = others.filter(~passed)
     run.evaluated = others.height
@@ -218,7 +217,7 @@ def run_recovery(
     say(f"deciding {others.height:,} account-years with a history or a protection")
     seen: list[watch.Seen] = []
     if others.height:
-        seen = _decide(conn, run, others, plans, strategies, state, stored.id, country, as_of)
+        seen = _decide(conn, run, others, plans, strategies, stored.id, country, as_of)
     say("reading the names of those due a step")
     run.bulk = _named(conn, notices, stored.id)
     if not dry_run and run.taken:
@@ -267,7 +266,6 @@ def _decide(
     candidates: pl.DataFrame,
     plans: pl.DataFrame,
     strategies: dict[tuple[str, int], ChosenStrategy],
-    state: pl.DataFrame,
     council_id: int,
     country: Country,
     as_of: date,
@@ -302,16 +300,10 @@ def _decide(
         steps_of[(row["account_id"], row["financial_year"])].append(_step(row))
     costs_of = {(a, y): int(p) for a, y, p in reading.costs(conn, ids, council_id).iter_rows()}
     people = people_of(conn, ids, as_of)
-    now = {
-        (a, y): (int(v), int(e))
-        for a, y, e, v in state.select(
-            "account_id", "financial_year", "last_event_id", "ledger_version"
-        ).iter_rows()
-    }
     decided: list[tuple[int, FinancialYear, Decision, str]] = []
     seen: list[watch.Seen] = []
-    for account_id, start_year, plan_id, kind in candidates.select(
-        "account_id", "financial_year", "plan_id", "kind"
+    for account_id, start_year, plan_id, kind, last_event, version in candidates.select(
+        "account_id", "financial_year", "plan_id", "kind", "last_event_id", "ledger_version"
     ).iter_rows():
         chosen = strategies[(kind, start_year)]
         who = people.get(account_id, NOBODY)
@@ -331,7 +323,6 @@ def _decide(
         decisions, after = steps_and_after(case, chosen.strategy, as_of)
         for decision in decisions:
             decided.append((account_id, case.year, decision, chosen.label))
-        version, last_event = now.get((account_id, start_year), (0, 0))
         seen.append(
             watch.Seen(
                 account_id,

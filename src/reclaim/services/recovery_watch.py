@@ -53,67 +53,19 @@ class Seen:
     strategy: str
 
 
-def current_state(conn: Connection, candidates: pl.DataFrame, council_id: int) -> pl.DataFrame:
-    """Each candidate year's ledger version and last recovery event id (0 if none), as the
-    run reads them: account_id, financial_year, ledger_version, last_event_id."""
-    account_ids = candidates.get_column("account_id").unique().to_list()
-    versions = rows_for(
-        conn,
-        account_ids,
-        select="SELECT b.account_id, b.version FROM account_balances b "
-        "JOIN accounts a ON a.id = b.account_id WHERE 1 = 1",
-        council_id=council_id,
-        schema={"account_id": pl.Int64, "ledger_version": pl.Int64},
-    )
-    events = rows_for(
-        conn,
-        account_ids,
-        select="SELECT e.account_id, e.financial_year, e.id FROM recovery_events e "
-        "JOIN accounts a ON a.id = e.account_id WHERE 1 = 1",
-        council_id=council_id,
-        schema={"account_id": pl.Int64, "financial_year": pl.Int64, "id": pl.Int64},
-    )
-    last = events.group_by("account_id", "financial_year").agg(
-        pl.col("id").max().alias("last_event_id")
-    )
-    return (
-        candidates.select("account_id", "financial_year")
-        .join(last, on=["account_id", "financial_year"], how="left")
-        .join(versions, on="account_id", how="left")
-        .with_columns(pl.col("last_event_id", "ledger_version").fill_null(0))
-    )
-
-
 def waiting(
     conn: Connection,
     candidates: pl.DataFrame,
     labels: pl.DataFrame,
-    state: pl.DataFrame,
     council_id: int,
     as_of: date,
 ) -> pl.Series:
     """For each candidate year (in order), whether the run may pass over it on ``as_of``: it
     is watched, its wake has not come, nothing it depends on has changed, and nobody liable
     on it was vulnerable when the run last looked (a vulnerability can end on a later date
-    than the day its end is recorded). ``labels``: kind, financial_year, strategy (the label
-    of the strategy that answers it now). ``state``: from ``current_state``."""
-    watch = rows_for(
-        conn,
-        candidates.get_column("account_id").to_list(),
-        select="SELECT w.account_id, w.financial_year, w.wake_on, w.ledger_version, "
-        "w.last_event_id, w.strategy, w.checked_on FROM recovery_watch w "
-        "JOIN accounts a ON a.id = w.account_id WHERE 1 = 1",
-        council_id=council_id,
-        schema={
-            "account_id": pl.Int64,
-            "financial_year": pl.Int64,
-            "wake_on": pl.Date,
-            "seen_version": pl.Int64,
-            "seen_event": pl.Int64,
-            "seen_strategy": pl.String,
-            "checked_on": pl.Date,
-        },
-    )
+    than the day its end is recorded). ``candidates``: rows of ``recovery_reading.
+    open_years``, which carry each year's state now and the watch's row. ``labels``: kind,
+    financial_year, strategy (the label of the strategy that answers it now)."""
     vulnerable = (
         rows_for(
             conn,
@@ -127,13 +79,8 @@ def waiting(
         .group_by("account_id")
         .agg(pl.col("ended_on").fill_null(date.max).max().alias("vulnerable_until"))
     )
-    keys = ["account_id", "financial_year"]
-    judged = (
-        candidates.select(*keys, "kind")
-        .join(labels, on=["kind", "financial_year"], how="left")
-        .join(state, on=keys, how="left")
-        .join(watch, on=keys, how="left")
-        .join(vulnerable, on="account_id", how="left")
+    judged = candidates.join(labels, on=["kind", "financial_year"], how="left").join(
+        vulnerable, on="account_id", how="left"
     )
     return judged.select(
         (
