@@ -45,6 +45,31 @@ def _ledger(db: Path) -> list[tuple[object, ...]]:
     return [tuple(row) for row in rows]
 
 
+def _letters(db: Path) -> list[tuple[object, ...]]:
+    """Every letter the year made, how and when it went out, and the day's batches."""
+    engine = make_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        rows = [
+            *conn.execute(
+                text(
+                    "SELECT d.id, a.reference, d.letter, d.status, d.created_on, "
+                    "d.template_version, d.style, d.postage, d.pages, d.content_hash, "
+                    "d.produced_on, d.batch_id, d.cancelled_reason, f.font_set, f.pages "
+                    "FROM documents d JOIN accounts a ON a.id = d.account_id "
+                    "LEFT JOIN document_files f ON f.document_id = d.id ORDER BY d.id"
+                )
+            ),
+            *conn.execute(
+                text(
+                    "SELECT id, print_date, postage, documents, pages, pdf_sha256, "
+                    "manifest_sha256, made_at FROM print_batches ORDER BY id"
+                )
+            ),
+        ]
+    engine.dispose()
+    return [tuple(row) for row in rows]
+
+
 @pytest.fixture(scope="module")
 def first_year(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     db = tmp_path_factory.mktemp("demo-1") / "demo.db"
@@ -125,6 +150,34 @@ def test_the_same_seed_gives_the_same_year(first_year, tmp_path: Path):
     first, second = _ledger(db), _ledger(again)
     assert len(first) > 1_000
     assert first == second
+    assert _letters(db) == _letters(again)
+
+
+def test_the_print_room_prints_what_printing_in_the_day_prints(
+    first_year, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The daily letters made on the second core from each day's snapshot and recorded the
+    next day: the same documents, statuses, pages and batches, byte for byte, as the year
+    that makes and prints them in each day's own transaction."""
+    from functools import partial
+
+    import reclaim.cli.demo as demo
+    from reclaim.demo.simulation import Simulation
+
+    db, _ = first_year
+    monkeypatch.setattr(demo, "Simulation", partial(Simulation, print_room=False))
+    in_the_day = tmp_path / "in-the-day.db"
+    result = CliRunner().invoke(
+        app, ["demo", "--accounts", ACCOUNTS, "--seed", "11", "--db", str(in_the_day), "--no-serve"]
+    )
+    assert result.exit_code == 0, result.output
+    printed, expected = _letters(db), _letters(in_the_day)
+    daily = [row for row in expected if row[3] == "sent" and not str(row[2]).endswith("-bill")]
+    assert len(daily) > 40  # reminders, final notices, summonses... printed day by day
+    assert printed == expected
+    assert _ledger(db) == _ledger(in_the_day)
+    for batch in sorted((in_the_day.parent / "in-the-day-letters").iterdir()):
+        assert (db.parent / "demo-letters" / batch.name).read_bytes() == batch.read_bytes()
 
 
 def test_a_bad_behaviour_file_is_refused_before_anything_is_made(tmp_path: Path):

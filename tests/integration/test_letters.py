@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 from pypdf import PdfReader
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Connection, Engine, select, update
 
 from reclaim.cli.main import app as cli
 from reclaim.domain.errors import DomainError
@@ -28,6 +28,7 @@ from reclaim.services.letters import document_pdf, produce_documents
 from reclaim.services.letters_pdf import pack
 from reclaim.services.letters_print import print_batches
 from reclaim.store import tables as t
+from reclaim.store.database import make_engine
 from reclaim.store.unit_of_work import UnitOfWork
 from tests.builders import NOW, PAYMENT_HEADER, payment_line, write_csv
 from tests.integration.test_recovery_protections import (
@@ -316,3 +317,84 @@ def test_a_bill_replaced_before_its_letter_was_produced_is_not_sent(
     (old_id, old, why), (new_id, new, _) = rows
     assert (old, new) == ("cancelled", "produced")
     assert why == f"bill {old_id} was replaced by bill {new_id} first"
+
+
+def _printed(engine: Engine) -> list[tuple[object, ...]]:
+    with engine.connect() as conn:
+        return _printed_in(conn)
+
+
+def _printed_in(conn: Connection) -> list[tuple[object, ...]]:
+    """Every document as the print run leaves it, its stored pages, and the batches."""
+    d, f, pb = t.documents, t.document_files, t.print_batches
+    documents = conn.execute(
+        select(
+            d.c.id,
+            d.c.status,
+            d.c.template_version,
+            d.c.postage,
+            d.c.pages,
+            d.c.content_hash,
+            d.c.produced_on,
+            pb.c.print_date,  # the batch, by what it is (PostgreSQL's ids are not rolled back)
+            pb.c.postage,
+            d.c.cancelled_reason,
+            f.c.font_set,
+            f.c.pages,
+        )
+        .outerjoin(f, f.c.document_id == d.c.id)
+        .outerjoin(pb, pb.c.id == d.c.batch_id)
+        .order_by(d.c.id)
+    ).all()
+    batches = conn.execute(
+        select(
+            pb.c.print_date,
+            pb.c.postage,
+            pb.c.documents,
+            pb.c.pages,
+            pb.c.pdf_sha256,
+            pb.c.manifest_sha256,
+        ).order_by(pb.c.print_date, pb.c.postage)
+    ).all()
+    return [tuple(r) for r in (*documents, *batches)]
+
+
+def test_a_print_run_planned_from_one_reading_and_recorded_later_is_the_days_print_run(
+    reminded: Engine, tmp_path: Path
+) -> None:
+    """``plan_print`` writes nothing to the database; what ``apply_print`` then records is
+    what ``print_batches`` records, with the same files — for a day with letters produced
+    earlier and not yet printed, a reminder paid since, and letters still queued."""
+    from reclaim.services.letters import queue_documents
+    from reclaim.services.letters_print import apply_print, plan_print
+
+    produce(reminded)  # the bills and reminders produced, not printed
+    pay(reminded, tmp_path, "CT-2", "1777.78", "2026-04-08")  # CT-2's reminder now paid
+    hold(reminded, "CT-1", review_by=date(2026, 5, 1))
+    with UnitOfWork(reminded) as uow:
+        assert queue_documents(uow.connection, "TESTBURY", REMINDER_DAY) == 1  # the hold's
+        uow.commit()
+    before = _printed(reminded)
+    with UnitOfWork(reminded) as uow:  # the day printed in one go, then undone
+        expected = print_batches(uow.connection, "TESTBURY", REMINDER_DAY, tmp_path / "a", MADE_AT)
+        printed = _printed_in(uow.connection)
+        uow.rollback()
+    assert _printed(reminded) == before
+    reader = make_engine(reminded.url.render_as_string(hide_password=False), read_only=True)
+    try:
+        with reader.connect() as conn, conn.begin():
+            work = plan_print(conn, "TESTBURY", REMINDER_DAY, tmp_path / "b")
+    finally:
+        reader.dispose()
+    assert _printed(reminded) == before  # planning wrote nothing
+    with UnitOfWork(reminded) as uow:
+        report = apply_print(uow.connection, work, MADE_AT)
+        uow.commit()
+    assert _printed(reminded) == printed
+    assert report.cancelled == expected.cancelled == 1
+    assert [b.documents for b in report.batches] == [b.documents for b in expected.batches]
+    assert report.batches and all(
+        b.pdf_file.read_bytes() == e.pdf_file.read_bytes()
+        and b.manifest_file.read_bytes() == e.manifest_file.read_bytes()
+        for b, e in zip(report.batches, expected.batches, strict=True)
+    )

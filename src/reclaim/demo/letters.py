@@ -4,6 +4,7 @@ The demo posts what a council posts: the annual bills on the day they are issued
 working day the letters that day's recovery run, court list, holds and Breathing Spaces call
 for — rendered to PDF, stored, and collected into that day's print batches (one PDF per
 postage class and a manifest for the hybrid-mail supplier) in the demo's letters folder.
+The daily letters are made in the print room, on the second core (``demo/print_room.py``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy import Connection
 from reclaim.demo.behaviour import DemoSettings
 from reclaim.domain.letters.content import Letterhead
 from reclaim.services.letter_data import set_letterhead
-from reclaim.services.letters_print import print_batches
+from reclaim.services.letters_print import PrintReport, PrintWork, apply_print, print_batches
 
 
 def set_demo_letterhead(conn: Connection, settings: DemoSettings, on: date) -> None:
@@ -59,7 +60,15 @@ def print_day(
     conn: Connection, council_code: str, day: date, out: Path, made_at: datetime, tally: LetterTally
 ) -> None:
     """Produce the day's letters and collect them into the day's print batches."""
-    report = print_batches(conn, council_code, day, out, made_at)
+    _count(print_batches(conn, council_code, day, out, made_at), tally)
+
+
+def record_print(conn: Connection, work: PrintWork, made_at: datetime, tally: LetterTally) -> None:
+    """Record a day's print run planned in the print room (``demo/print_room.py``)."""
+    _count(apply_print(conn, work, made_at), tally)
+
+
+def _count(report: PrintReport, tally: LetterTally) -> None:
     for batch in report.batches:
         tally.letters += batch.documents
         tally.pages += batch.pages

@@ -24,9 +24,10 @@ from sqlalchemy import Connection, Engine, text
 
 from reclaim.calendar import Country, FinancialYear, InstalmentDay, WorkingDays
 from reclaim.demo.behaviour import Behaviour, DemoSettings
-from reclaim.demo.letters import LetterTally, print_day, set_demo_letterhead
+from reclaim.demo.letters import LetterTally, print_day, record_print, set_demo_letterhead
 from reclaim.demo.payers import Instalments, PaymentPlan
 from reclaim.demo.population import DemoAccount, write_accounts
+from reclaim.demo.print_room import PrintRoom
 from reclaim.domain.liability import Valuation
 from reclaim.domain.properties import Band
 from reclaim.domain.recovery.court import HearingOutcome
@@ -40,6 +41,7 @@ from reclaim.services import councils
 from reclaim.services.billing import bill_year
 from reclaim.services.council_years import CouncilYear, set_year
 from reclaim.services.court import OutcomeLine, issue_summonses, match_outcomes, record_outcomes
+from reclaim.services.letters import queue_documents
 from reclaim.services.liability_changes import end_liability, record_valuation
 from reclaim.services.payment_batches import PAYMENTS, post_payments
 from reclaim.services.payments import reverse_payment
@@ -102,9 +104,14 @@ class Simulation:
         year: FinancialYear,
         seed: int,
         letters: Path | None = None,
+        *,
+        print_room: bool = True,
     ) -> None:
         self.engine = engine
         self.letters = letters  # where each working day's print batches go (None: no letters)
+        # Make the daily letters in a second process (``demo/print_room.py``), or in the day.
+        self.use_print_room = print_room
+        self.print_room: PrintRoom | None = None
         self.letter_tally = LetterTally()
         self.settings = settings
         self.code = settings.code
@@ -209,15 +216,34 @@ class Simulation:
     # The year -------------------------------------------------------------------------------
 
     def run(self, tick: Callable[[date], None] | None = None) -> YearTally:
-        day = self.year.start
-        while day <= self.year.end:
+        if self.letters is not None and self.use_print_room:
+            url = self.engine.url.render_as_string(hide_password=False)
+            self.print_room = PrintRoom(url, self.code, self.letters)
+        try:
+            day = self.year.start
+            while day <= self.year.end:
+                with UnitOfWork(self.engine) as uow:
+                    self.one_day(uow.connection, day)
+                    self._record_print(uow.connection)  # the day before's, if any
+                    uow.commit()
+                if self.print_room is not None and self.working_days.is_working_day(day):
+                    self.print_room.start(day)
+                if tick is not None:
+                    tick(day)
+                day += timedelta(days=1)
             with UnitOfWork(self.engine) as uow:
-                self.one_day(uow.connection, day)
+                self._record_print(uow.connection)  # the year's last working day's
                 uow.commit()
-            if tick is not None:
-                tick(day)
-            day += timedelta(days=1)
+        finally:
+            if self.print_room is not None:
+                self.print_room.close()
+                self.print_room = None
         return self.tally
+
+    def _record_print(self, conn: Connection) -> None:
+        work = self.print_room.collect() if self.print_room is not None else None
+        if work is not None:
+            record_print(conn, work, _at(work.on, 17), self.letter_tally)
 
     def one_day(self, conn: Connection, day: date) -> None:
         for what, account in self.happenings.pop(day, []):
@@ -255,7 +281,9 @@ class Simulation:
                 issue_summonses(conn, self.code, day, hearing)
                 self.hearings[hearing] = day
         self._answer_letters(conn, day)
-        if self.letters is not None:
+        if self.print_room is not None:  # printed from the database as this day leaves it
+            queue_documents(conn, self.code, day)
+        elif self.letters is not None:
             print_day(conn, self.code, day, self.letters, _at(day, 17), self.letter_tally)
 
     def _pay(self, conn: Connection, day: date) -> None:

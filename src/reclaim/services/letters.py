@@ -188,24 +188,48 @@ def produce_documents(
     if queue:
         report.queued = queue_documents(conn, council_code, on)
     letterhead = letterhead_of(conn, council_id, council_code)
-    d, a = t.documents, t.accounts
-    queued = conn.execute(
-        select(d.c.id)
-        .join(a, a.c.id == d.c.account_id)
-        .where(
-            a.c.council_id == council_id,
-            d.c.status == DocumentStatus.QUEUED.value,
-            d.c.created_on <= on,
-        )
-        .order_by(d.c.id)
-    ).scalars()
-    ids = list(queued)
+    ids = _queued(conn, council_id, on)
     costs = _SummonsCosts(conn, council_id, country)
     for n, chunk in enumerate(chunked(ids, chunk_size)):
         if progress:
             progress(f"documents {n * chunk_size + 1}-{n * chunk_size + len(chunk)} of {len(ids)}")
-        _produce_chunk(conn, chunk, on, letterhead, country, costs, report)
+        made = _make(conn, chunk, on, letterhead, country, costs)
+        store_made(conn, made)
+        made.count_into(report)
     return report
+
+
+def make_documents(conn: Connection, council_code: str, on: date) -> Made:
+    """Compose and render the council's queued letters up to ``on``, reading only: what
+    ``store_made`` later writes (the demo's print room reads a snapshot of the database on
+    one core and the simulation writes on the other). Holds every letter in memory: for a
+    day's letters, not a year's (``produce_documents`` stores each chunk as it goes)."""
+    council_id, country = _council(conn, council_code)
+    letterhead = letterhead_of(conn, council_id, council_code)
+    return _make(
+        conn,
+        _queued(conn, council_id, on),
+        on,
+        letterhead,
+        country,
+        _SummonsCosts(conn, council_id, country),
+    )
+
+
+def _queued(conn: Connection, council_id: int, on: date) -> list[int]:
+    d, a = t.documents, t.accounts
+    return list(
+        conn.execute(
+            select(d.c.id)
+            .join(a, a.c.id == d.c.account_id)
+            .where(
+                a.c.council_id == council_id,
+                d.c.status == DocumentStatus.QUEUED.value,
+                d.c.created_on <= on,
+            )
+            .order_by(d.c.id)
+        ).scalars()
+    )
 
 
 class _SummonsCosts:
@@ -245,34 +269,48 @@ class _Case:
     cancel: str | None  # why it is not to be sent: a notice about a paid year, a replaced bill
 
 
-def _produce_chunk(
+@dataclass
+class Made:
+    """Letters composed and rendered but not yet stored (``store_made`` writes them): each
+    document's new columns, its stored pages, the documents cancelled and why, and those
+    that could not be made."""
+
+    made: list[dict[str, Any]] = field(default_factory=list)
+    files: list[dict[str, Any]] = field(default_factory=list)
+    cancelled: list[dict[str, Any]] = field(default_factory=list)
+    fonts_used: set[str] = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+
+    def count_into(self, report: ProduceReport) -> None:
+        report.produced += len(self.made)
+        report.cancelled += len(self.cancelled)
+        report.problems += self.problems
+
+
+def _make(
     conn: Connection,
     ids: Sequence[int],
     on: date,
     letterhead: Letterhead,
     country: Country,
     summons_costs: _SummonsCosts,
-    report: ProduceReport,
-) -> None:
+) -> Made:
     shipped = templates()
-    made: list[dict[str, Any]] = []
-    files: list[dict[str, Any]] = []
-    cancelled: list[dict[str, Any]] = []
-    fonts_used: set[str] = set()
+    out = Made()
     welsh = country is Country.WALES
     for case in _cases(conn, ids, on, letterhead, summons_costs):
         if case.cancel:
-            cancelled.append({"i": case.document_id, "r": case.cancel})
+            out.cancelled.append({"i": case.document_id, "r": case.cancel})
             continue
         template = shipped.get(case.letter)
         if template is None:
-            report.problems.append(
+            out.problems.append(
                 f"document {case.document_id} (account {case.facts.reference}): there is no "
                 f"letter template named {case.letter!r}"
             )
             continue
         if case.recipient is None:
-            report.problems.append(
+            out.problems.append(
                 f"document {case.document_id} (account {case.facts.reference}): the account "
                 "has no address to send a letter to"
             )
@@ -288,11 +326,11 @@ def _produce_chunk(
                 style=case.style,
             )
         except DomainError as e:
-            report.problems.append(f"document {case.document_id}: {e}")
+            out.problems.append(f"document {case.document_id}: {e}")
             continue
         rendered = render(letter)
-        fonts_used.add(rendered.font_set)
-        made.append(
+        out.fonts_used.add(rendered.font_set)
+        out.made.append(
             {
                 "i": case.document_id,
                 "v": template.version,
@@ -303,17 +341,23 @@ def _produce_chunk(
                 "on": on,
             }
         )
-        files.append(
+        out.files.append(
             {
                 "document_id": case.document_id,
                 "font_set": rendered.font_set,
                 "pages": pack(rendered.pages),
             }
         )
+    return out
+
+
+def store_made(conn: Connection, made: Made) -> None:
+    """Write what ``_make`` (or ``make_documents``) made: produced documents with their
+    files, cancelled ones with the reason."""
     d = t.documents
-    for sha in fonts_used:
+    for sha in made.fonts_used:
         store_font_set(conn, sha)
-    if made:
+    if made.made:
         conn.execute(
             update(d)
             .where(d.c.id == _bind("i"))
@@ -326,18 +370,16 @@ def _produce_chunk(
                 content_hash=_bind("h"),
                 produced_on=_bind("on"),
             ),
-            made,
+            made.made,
         )
-        conn.execute(insert(t.document_files), files)
-    if cancelled:
+        conn.execute(insert(t.document_files), made.files)
+    if made.cancelled:
         conn.execute(
             update(d)
             .where(d.c.id == _bind("i"))
             .values(status=DocumentStatus.CANCELLED.value, cancelled_reason=_bind("r")),
-            cancelled,
+            made.cancelled,
         )
-    report.produced += len(made)
-    report.cancelled += len(cancelled)
 
 
 def _bind(name: str) -> Any:

@@ -35,15 +35,34 @@ def describe(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
+def make_engine(url: str | None = None, *, read_only: bool = False, **kwargs: Any) -> Engine:
+    """The engine for ``url``. ``read_only``: its connections refuse to write, and each
+    transaction reads one snapshot of the database while others write (SQLite's WAL readers
+    take no lock; PostgreSQL's read-only repeatable-read transactions)."""
     url = database_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        # Let SQLAlchemy, not the driver, issue BEGIN so that a unit of work is one transaction.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        if read_only:
+            event.listen(engine, "connect", _sqlite_query_only)
+            event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        else:
+            # Let SQLAlchemy, not the driver, issue BEGIN so that a unit of work is one
+            # transaction, holding the write lock from its start.
+            event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
+    if read_only:
+        kwargs.setdefault(
+            "execution_options",
+            {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True},
+        )
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_query_only(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only = ON")
+    cursor.close()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
