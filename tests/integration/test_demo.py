@@ -46,7 +46,8 @@ def _ledger(db: Path) -> list[tuple[object, ...]]:
 
 
 def _letters(db: Path) -> list[tuple[object, ...]]:
-    """Every letter the year made, how and when it went out, and the day's batches."""
+    """Every letter the year made, how and when it went out, and the day's batches (by
+    their day: the annual bills' batch is recorded after April's, in the print room)."""
     engine = make_engine(f"sqlite:///{db}")
     with engine.connect() as conn:
         rows = [
@@ -54,15 +55,16 @@ def _letters(db: Path) -> list[tuple[object, ...]]:
                 text(
                     "SELECT d.id, a.reference, d.letter, d.status, d.created_on, "
                     "d.template_version, d.style, d.postage, d.pages, d.content_hash, "
-                    "d.produced_on, d.batch_id, d.cancelled_reason, f.font_set, f.pages "
+                    "d.produced_on, b.print_date, d.cancelled_reason, f.font_set, f.pages "
                     "FROM documents d JOIN accounts a ON a.id = d.account_id "
-                    "LEFT JOIN document_files f ON f.document_id = d.id ORDER BY d.id"
+                    "LEFT JOIN document_files f ON f.document_id = d.id "
+                    "LEFT JOIN print_batches b ON b.id = d.batch_id ORDER BY d.id"
                 )
             ),
             *conn.execute(
                 text(
-                    "SELECT id, print_date, postage, documents, pages, pdf_sha256, "
-                    "manifest_sha256, made_at FROM print_batches ORDER BY id"
+                    "SELECT print_date, postage, documents, pages, pdf_sha256, "
+                    "manifest_sha256, made_at FROM print_batches ORDER BY print_date, postage"
                 )
             ),
         ]

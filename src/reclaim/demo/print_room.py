@@ -35,13 +35,14 @@ def _print_room(url: str, council: str, out: str, pipe: Pipe) -> None:
     """The second process: plan each day it is sent, until it is sent ``None``."""
     engine = make_engine(url, read_only=True)
     try:
-        while (day := pipe.recv()) is not None:
+        while (asked := pipe.recv()) is not None:
+            day, created_after = asked
             try:
                 with engine.connect() as conn, conn.begin():
                     # SQLite takes a reader's snapshot at its first read.
                     conn.execute(select(t.councils.c.id).limit(1)).all()
                     pipe.send(("reading", day))
-                    work = plan_print(conn, council, day, Path(out))
+                    work = plan_print(conn, council, day, Path(out), created_after)
                 pipe.send(("planned", day, work))
             except Exception:
                 pipe.send(("failed", day, traceback.format_exc()))
@@ -67,11 +68,12 @@ class PrintRoom:
         self._pending: date | None = None
         self._reading = False
 
-    def start(self, day: date) -> None:
-        """Plan ``day``'s print run from the database as it is now (just committed)."""
+    def start(self, day: date, created_after: date | None = None) -> None:
+        """Plan ``day``'s print run from the database as it is now (just committed);
+        ``created_after``: of the letters created after that day only."""
         if self._pending is not None:
             raise RuntimeError(f"the print run of {self._pending} has not been collected")
-        self._pipe.send(day)
+        self._pipe.send((day, created_after))
         self._pending, self._reading = day, False
 
     def reading(self) -> None:

@@ -67,6 +67,10 @@ VULNERABILITIES = (
 )
 
 
+# Time for the annual bills' print room to make some 20,000 bills while the simulation runs.
+ANNUAL_PRINT_RECORDED_AFTER = timedelta(days=60)
+
+
 @dataclass(slots=True)
 class YearTally:
     """What the simulation did, beyond what the ledger and the recovery events record."""
@@ -112,6 +116,10 @@ class Simulation:
         # Make the daily letters in a second process (``demo/print_room.py``), or in the day.
         self.use_print_room = print_room
         self.print_room: PrintRoom | None = None
+        # The annual bills' print run, planned in a print room of its own while the first
+        # weeks are simulated, and recorded ``ANNUAL_PRINT_RECORDED_AFTER`` into the year.
+        self.annual_print: PrintRoom | None = None
+        self.bills_issued_on = date(year.start_year, 3, 10)
         self.letter_tally = LetterTally()
         self.settings = settings
         self.code = settings.code
@@ -136,7 +144,11 @@ class Simulation:
     def set_up(self, work: Path) -> None:
         s = self.settings
         imported_on = self.year.start - timedelta(days=40)
-        issued_on = date(self.year.start_year, 3, 10)
+        issued_on = self.bills_issued_on
+        if self.letters is not None and self.use_print_room:  # they start while we import
+            url = self.engine.url.render_as_string(hide_password=False)
+            self.print_room = PrintRoom(url, self.code, self.letters)
+            self.annual_print = PrintRoom(url, self.code, self.letters)
         with UnitOfWork(self.engine) as uow:
             councils.add(uow.connection, s.code, s.name, Country.ENGLAND)
             set_year(
@@ -149,6 +161,9 @@ class Simulation:
             self.tally.billed = run.billed
             if self.letters is not None:
                 set_demo_letterhead(uow.connection, s, imported_on)
+            if self.letters is not None and self.use_print_room:
+                queue_documents(uow.connection, s.code, issued_on)  # printed in ``run``
+            elif self.letters is not None:
                 print_day(
                     uow.connection,
                     s.code,
@@ -160,6 +175,8 @@ class Simulation:
             self._read_ids(uow.connection)
             schedules = self._schedules(uow.connection, None)
             uow.commit()
+        if self.annual_print is not None:
+            self.annual_print.start(issued_on)
         for account in self.population:
             schedule = schedules.get(account.reference)
             if schedule:
@@ -216,32 +233,36 @@ class Simulation:
     # The year -------------------------------------------------------------------------------
 
     def run(self, tick: Callable[[date], None] | None = None) -> YearTally:
-        if self.letters is not None and self.use_print_room:
-            url = self.engine.url.render_as_string(hide_password=False)
-            self.print_room = PrintRoom(url, self.code, self.letters)
+        annual_recorded_on = self.year.start + ANNUAL_PRINT_RECORDED_AFTER
         try:
             day = self.year.start
             while day <= self.year.end:
                 with UnitOfWork(self.engine) as uow:
                     self.one_day(uow.connection, day)
-                    self._record_print(uow.connection)  # the day before's, if any
+                    self._record_print(uow.connection, self.print_room)  # the day before's
+                    if day >= annual_recorded_on:
+                        self._record_print(uow.connection, self.annual_print)
+                    elif self.annual_print is not None:
+                        self.annual_print.reading()  # before committing: see print_room.py
                     uow.commit()
                 if self.print_room is not None and self.working_days.is_working_day(day):
-                    self.print_room.start(day)
+                    # (The annual bills' letters are the annual print run's.)
+                    self.print_room.start(day, created_after=self.bills_issued_on)
                 if tick is not None:
                     tick(day)
                 day += timedelta(days=1)
             with UnitOfWork(self.engine) as uow:
-                self._record_print(uow.connection)  # the year's last working day's
+                self._record_print(uow.connection, self.print_room)  # the last day's
                 uow.commit()
         finally:
-            if self.print_room is not None:
-                self.print_room.close()
-                self.print_room = None
+            for room in (self.print_room, self.annual_print):
+                if room is not None:
+                    room.close()
+            self.print_room = self.annual_print = None
         return self.tally
 
-    def _record_print(self, conn: Connection) -> None:
-        work = self.print_room.collect() if self.print_room is not None else None
+    def _record_print(self, conn: Connection, room: PrintRoom | None) -> None:
+        work = room.collect() if room is not None else None
         if work is not None:
             record_print(conn, work, _at(work.on, 17), self.letter_tally)
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, insert, select, update
+from sqlalchemy import Connection, and_, exists, func, insert, select, true, update
 
 from reclaim.calendar import Country, FinancialYear
 from reclaim.domain.accounts import AccountKind
@@ -199,16 +199,18 @@ def produce_documents(
     return report
 
 
-def make_documents(conn: Connection, council_code: str, on: date) -> Made:
-    """Compose and render the council's queued letters up to ``on``, reading only: what
-    ``store_made`` later writes (the demo's print room reads a snapshot of the database on
-    one core and the simulation writes on the other). Holds every letter in memory: for a
-    day's letters, not a year's (``produce_documents`` stores each chunk as it goes)."""
+def make_documents(
+    conn: Connection, council_code: str, on: date, created_after: date | None = None
+) -> Made:
+    """Compose and render the council's queued letters up to ``on`` (``created_after``: only
+    those created after that day), reading only: what ``store_made`` later writes (the demo's
+    print room reads a snapshot of the database on one core and the simulation writes on the
+    other). Holds the letters in memory (``produce_documents`` stores each chunk as it goes)."""
     council_id, country = _council(conn, council_code)
     letterhead = letterhead_of(conn, council_id, council_code)
     return _make(
         conn,
-        _queued(conn, council_id, on),
+        _queued(conn, council_id, on, created_after),
         on,
         letterhead,
         country,
@@ -216,8 +218,11 @@ def make_documents(conn: Connection, council_code: str, on: date) -> Made:
     )
 
 
-def _queued(conn: Connection, council_id: int, on: date) -> list[int]:
+def _queued(
+    conn: Connection, council_id: int, on: date, created_after: date | None = None
+) -> list[int]:
     d, a = t.documents, t.accounts
+    after = d.c.created_on > created_after if created_after is not None else true()
     return list(
         conn.execute(
             select(d.c.id)
@@ -226,6 +231,7 @@ def _queued(conn: Connection, council_id: int, on: date) -> list[int]:
                 a.c.council_id == council_id,
                 d.c.status == DocumentStatus.QUEUED.value,
                 d.c.created_on <= on,
+                after,
             )
             .order_by(d.c.id)
         ).scalars()

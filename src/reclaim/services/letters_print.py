@@ -133,11 +133,14 @@ class PrintWork:
     batches: list[PlannedBatch] = field(default_factory=list)
 
 
-def plan_print(conn: Connection, council_code: str, on: date, out: Path) -> PrintWork:
+def plan_print(
+    conn: Connection, council_code: str, on: date, out: Path, created_after: date | None = None
+) -> PrintWork:
     """The day's print run as ``print_batches`` makes it — its queued letters made, notices
     about paid years cancelled, the batches' PDFs and manifests written — reading the
-    database and writing nothing to it; ``apply_print`` records it. Holds the day's letters in
-    memory (the demo's print room: a day at a time)."""
+    database and writing nothing to it; ``apply_print`` records it. ``created_after``: leave
+    the letters created up to that day to another print run, planned but not yet recorded.
+    Holds the day's letters in memory (the demo's print room)."""
     stored = get_council(conn, council_code)
     if stored is None:
         raise DomainError(f"there is no council {council_code}")
@@ -145,7 +148,7 @@ def plan_print(conn: Connection, council_code: str, on: date, out: Path) -> Prin
     work.already_made = _made_already(conn, stored.id, on)
     if work.already_made:
         return work
-    work.made = make_documents(conn, council_code, on)
+    work.made = make_documents(conn, council_code, on, created_after)
     work.paid = _paid(conn, stored.id)
     new = {m["i"]: m for m in work.made.made}
     files = {f["document_id"]: f for f in work.made.files}
