@@ -140,9 +140,11 @@ def bills_in_force(conn: Connection, council_id: int, as_of: date) -> pl.DataFra
 def open_years(conn: Connection, council_id: int, as_of: date, in_force: int) -> pl.DataFrame:
     """The account-years the run must look at on ``as_of``: every year with a bill in force
     but those with no step taken, no costs, nobody protected, and every instalment due before
-    ``as_of`` paid by then. ``paid``: what was paid towards the year by ``as_of``; the flags
-    are 0 or 1; with each year, what the watch compares (``OPEN_YEARS_SCHEMA``), so the run
-    need not read it again for the thousands of years it passes over.
+    ``as_of`` paid by then. ``paid``: what was paid towards the year by ``as_of``, and
+    ``has_costs``, for a year with no step taken and nobody protected (0 for the others,
+    which go to the engine whatever they were paid); the flags are 0 or 1; with each year,
+    what the watch compares (``OPEN_YEARS_SCHEMA``), so the run need not read it again for
+    the thousands of years it passes over.
 
     How it is read depends on the council's share of the database (``in_force``, its years
     in force). A council with most of the database's bills, or very many, has its bills read
@@ -166,32 +168,41 @@ def _most_of_the_database(conn: Connection, in_force: int) -> bool:
     return in_force * 2 >= int(bills.item())
 
 
+# A year with a history or someone protected goes to the engine whatever it was paid (the
+# engine reads its payments itself), so what it was paid and whether it has costs are read
+# only for the others: "plain" years, which are open only if in arrears or with costs.
 _NOT_SETTLED = """
-    paid < due_before OR last_event_id <> 0 OR protected = 1 OR has_costs = 1
+    last_event_id <> 0 OR protected = 1 OR has_costs = 1 OR paid < due_before
 """
 
 _OPEN_FEW = f"""
     WITH protected AS MATERIALIZED ({PROTECTED}),
-    years AS MATERIALIZED (
+    flagged AS MATERIALIZED (
         SELECT b.account_id, b.financial_year, b.plan_id, a.kind,
-               COALESCE((SELECT -SUM(p.amount_pence) FROM postings p
-                         WHERE p.account_id = b.account_id
-                           AND p.financial_year = b.financial_year
-                           AND p.kind IN ({_PAYING}) AND p.effective_date <= :as_of), 0) AS paid,
-               CASE WHEN EXISTS (SELECT 1 FROM postings p
-                                 WHERE p.account_id = b.account_id
-                                   AND p.financial_year = b.financial_year
-                                   AND p.kind = 'costs') THEN 1 ELSE 0 END AS has_costs,
                COALESCE((SELECT MAX(e.id) FROM recovery_events e
                          WHERE e.account_id = b.account_id
                            AND e.financial_year = b.financial_year), 0) AS last_event_id,
                CASE WHEN b.account_id IN (SELECT account_id FROM protected) THEN 1 ELSE 0
                END AS protected,
-               COALESCE((SELECT SUM(i.amount_pence) FROM plan_instalments i
-                         WHERE i.plan_id = b.plan_id AND i.due_date < :as_of), 0) AS due_before,
                w.wake_on, w.ledger_version AS seen_version, w.last_event_id AS seen_event,
                w.strategy AS seen_strategy, w.checked_on
         {_BILLS} {_WATCH_JOIN} {_IN_FORCE}
+    ),
+    years AS MATERIALIZED (
+        SELECT f.*,
+               CASE WHEN f.last_event_id = 0 AND f.protected = 0 THEN
+                   COALESCE((SELECT -SUM(p.amount_pence) FROM postings p
+                             WHERE p.account_id = f.account_id
+                               AND p.financial_year = f.financial_year
+                               AND p.kind IN ({_PAYING}) AND p.effective_date <= :as_of), 0)
+               ELSE 0 END AS paid,
+               CASE WHEN f.last_event_id = 0 AND f.protected = 0 AND EXISTS (
+                   SELECT 1 FROM postings p
+                   WHERE p.account_id = f.account_id AND p.financial_year = f.financial_year
+                     AND p.kind = 'costs') THEN 1 ELSE 0 END AS has_costs,
+               COALESCE((SELECT SUM(i.amount_pence) FROM plan_instalments i
+                         WHERE i.plan_id = f.plan_id AND i.due_date < :as_of), 0) AS due_before
+        FROM flagged f
     )
     SELECT account_id, financial_year, plan_id, kind, paid, has_costs,
            CASE WHEN last_event_id = 0 THEN 0 ELSE 1 END AS has_history, protected,
@@ -206,16 +217,18 @@ _OPEN_MANY = f"""
     SELECT {_OUT}
     FROM (
         SELECT b.account_id, b.financial_year, b.plan_id, a.kind,
-               COALESCE((SELECT -SUM(CASE WHEN p.kind = 'costs' OR p.effective_date > :as_of
-                                          THEN 0 ELSE p.amount_pence END)
-                         FROM postings p
-                         WHERE p.account_id = b.account_id
-                           AND p.financial_year = b.financial_year
-                           AND {_PAYING_OR_COSTS}), 0) AS paid,
-               CASE WHEN EXISTS (SELECT 1 FROM postings p
-                                 WHERE p.account_id = b.account_id
-                                   AND p.financial_year = b.financial_year
-                                   AND p.kind = 'costs') THEN 1 ELSE 0 END AS has_costs,
+               CASE WHEN h.account_id IS NULL AND pr.account_id IS NULL THEN
+                   COALESCE((SELECT -SUM(CASE WHEN p.kind = 'costs' OR p.effective_date > :as_of
+                                              THEN 0 ELSE p.amount_pence END)
+                             FROM postings p
+                             WHERE p.account_id = b.account_id
+                               AND p.financial_year = b.financial_year
+                               AND {_PAYING_OR_COSTS}), 0)
+               ELSE 0 END AS paid,
+               CASE WHEN h.account_id IS NULL AND pr.account_id IS NULL AND EXISTS (
+                   SELECT 1 FROM postings p
+                   WHERE p.account_id = b.account_id AND p.financial_year = b.financial_year
+                     AND p.kind = 'costs') THEN 1 ELSE 0 END AS has_costs,
                CASE WHEN h.account_id IS NULL THEN 0 ELSE 1 END AS has_history,
                CASE WHEN pr.account_id IS NULL THEN 0 ELSE 1 END AS protected,
                COALESCE(d.due_before, 0) AS due_before,
