@@ -44,8 +44,8 @@ def _print_room(url: str, council: str, out: str, pipe: Pipe) -> None:
                     pipe.send(("reading", day))
                     work = plan_print(conn, council, day, Path(out), created_after)
                 pipe.send(("planned", day, work))
-            except Exception:
-                pipe.send(("failed", day, traceback.format_exc()))
+            except Exception as error:  # told to the simulation, which stops with it
+                pipe.send(("failed", day, str(error), traceback.format_exc()))
     finally:
         engine.dispose()
 
@@ -108,7 +108,8 @@ class PrintRoom:
                 f"the demo's print room stopped while printing {self._pending}"
             ) from None
         if message[0] == "failed":
-            raise RuntimeError(f"the demo's print room could not print {message[1]}:\n{message[2]}")
+            _, day, what, where = message
+            raise RuntimeError(f"the demo's print room could not print {day}: {what}\n\n{where}")
         if message[0] != expected or message[1] != self._pending:
             raise RuntimeError(f"the demo's print room sent {message[:2]}, not {expected}")
         return message
