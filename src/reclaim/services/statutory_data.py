@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import tomllib
 from fractions import Fraction
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,7 @@ def business_rates_table(
     year: FinancialYear, path: Path = DATA / "business_rates.toml"
 ) -> MultiplierTable:
     """The multipliers and thresholds for ``year``; refused if the year is not in the file."""
-    with path.open("rb") as file:
-        years = tomllib.load(file).get("years", {})
+    years = _years_in(path, path.stat().st_mtime_ns)
     entry = years.get(str(year))
     if entry is None:
         known = ", ".join(sorted(years)) or "none"
@@ -41,6 +41,14 @@ def business_rates_table(
         empty_exempt_below=_pounds(entry, "empty_exempt_below", where),
         charitable_relief=Fraction(int(entry["charitable_relief_percent"]), 100),
     )
+
+
+@cache
+def _years_in(path: Path, _modified: int) -> dict[str, Any]:
+    """The file's years, read once for each time it was written (every rebill asks)."""
+    with path.open("rb") as file:
+        years: dict[str, Any] = tomllib.load(file).get("years", {})
+    return years
 
 
 def _multiplier(entry: dict[str, Any], where: str) -> Multiplier:
