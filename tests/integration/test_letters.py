@@ -370,10 +370,13 @@ def test_a_print_run_planned_from_one_reading_and_recorded_later_is_the_days_pri
 
     produce(reminded)  # the bills and reminders produced, not printed
     pay(reminded, tmp_path, "CT-2", "1777.78", "2026-04-08")  # CT-2's reminder now paid
-    hold(reminded, "CT-1", review_by=date(2026, 5, 1))
+    hold(reminded, "CT-1", review_by=date(2026, 5, 1))  # its letter queued as it is placed
     with UnitOfWork(reminded) as uow:
-        assert queue_documents(uow.connection, "TESTBURY", REMINDER_DAY) == 1  # the hold's
+        assert queue_documents(uow.connection, "TESTBURY", REMINDER_DAY) == 0
         uow.commit()
+    assert [s for _, ref, letter, s in documents(reminded) if letter == "hold-acknowledgement"] == [
+        "queued"
+    ]
     before = _printed(reminded)
     with UnitOfWork(reminded) as uow:  # the day printed in one go, then undone
         expected = print_batches(uow.connection, "TESTBURY", REMINDER_DAY, tmp_path / "a", MADE_AT)
@@ -398,3 +401,49 @@ def test_a_print_run_planned_from_one_reading_and_recorded_later_is_the_days_pri
         and b.manifest_file.read_bytes() == e.manifest_file.read_bytes()
         for b, e in zip(report.batches, expected.batches, strict=True)
     )
+
+
+def test_a_new_bill_and_a_breathing_space_queue_their_letters_as_they_are_made(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The services that make them queue their letters at once, as the recovery run and the
+    court queue theirs (a hold's: above); the day's sweep then finds nothing to queue."""
+    from reclaim.domain.recovery.protections import BreathingSpaceKind
+    from reclaim.services.letters import queue_documents
+    from reclaim.services.liability_changes import end_liability
+    from reclaim.services.protections import find_account, find_party_by_id, start_breathing_space
+
+    billed_council(engine, tmp_path)
+    with UnitOfWork(engine) as uow:
+        assert queue_documents(uow.connection, "TESTBURY", date(2026, 3, 31)) > 0  # the bills'
+        uow.commit()
+    before = len(documents(engine))
+    with UnitOfWork(engine) as uow:
+        conn = uow.connection
+        end_liability(
+            conn,
+            find_account(conn, "CT-1"),
+            last_day=date(2026, 6, 30),
+            reason="Moved out",
+            today=date(2026, 7, 1),
+            issued_on=date(2026, 7, 1),
+        )
+        party_id = conn.execute(
+            select(t.account_parties.c.party_id)
+            .join(t.accounts, t.accounts.c.id == t.account_parties.c.account_id)
+            .where(t.accounts.c.reference == "CT-2")
+        ).scalar_one()
+        start_breathing_space(
+            conn,
+            find_party_by_id(conn, party_id),
+            kind=BreathingSpaceKind.STANDARD,
+            starts_on=date(2026, 7, 1),
+            today=date(2026, 7, 1),
+        )
+        assert queue_documents(conn, "TESTBURY", date(2026, 7, 1)) == 0
+        uow.commit()
+    new = documents(engine)[before:]
+    assert [(ref, letter, status) for _, ref, letter, status in new] == [
+        ("CT-1", "council-tax-bill", "queued"),
+        ("CT-2", "breathing-space-acknowledgement", "queued"),
+    ]

@@ -96,7 +96,11 @@ def populate(engine: Engine, folder: Path) -> None:
                 issued_on=date(2026, 3, 10),
                 today=date(2026, 3, 10),
             )
-        place_hold(
+        head = LETTERHEAD.read_text(encoding="utf-8")
+        for code in ("OTHERTON", "TESTBURY"):  # their bills' letters: documents 1, 2 and 3
+            set_letterhead(conn, code, parse_letterhead(head, LETTERHEAD.name), date(2026, 3, 1))
+            produce_documents(conn, code, TODAY)
+        place_hold(  # its acknowledgement queued as it is placed: document 4
             conn,
             find_account(conn, "CT-2", "TESTBURY"),
             kind=HoldKind.DISPUTE,
@@ -104,10 +108,7 @@ def populate(engine: Engine, folder: Path) -> None:
             review_by=date(2026, 6, 1),
             today=date(2026, 5, 1),
         )
-        head = LETTERHEAD.read_text(encoding="utf-8")
-        for code in ("OTHERTON", "TESTBURY"):  # their bills' and the hold's letters
-            set_letterhead(conn, code, parse_letterhead(head, LETTERHEAD.name), date(2026, 3, 1))
-            produce_documents(conn, code, TODAY)
+        produce_documents(conn, "TESTBURY", TODAY)
         for username, (role, councils) in USERS.items():
             add_user(
                 conn,

@@ -302,9 +302,10 @@ class Simulation:
                 issue_summonses(conn, self.code, day, hearing)
                 self.hearings[hearing] = day
         self._answer_letters(conn, day)
-        if self.print_room is not None:  # printed from the database as this day leaves it
-            queue_documents(conn, self.code, day)
-        elif self.letters is not None:
+        # With the print room, the day's letters (queued by the services that made their
+        # steps, bills, holds and Breathing Spaces) are printed from the database as this day
+        # leaves it, in a second process; without it, here.
+        if self.print_room is None and self.letters is not None:
             print_day(conn, self.code, day, self.letters, _at(day, 17), self.letter_tally)
 
     def _pay(self, conn: Connection, day: date) -> None:

@@ -48,6 +48,7 @@ from reclaim.services.bulk_billing import (
     work_out_in_bulk,
 )
 from reclaim.services.council_years import get_year
+from reclaim.services.letters import queue_letters_of
 from reclaim.services.statutory_data import business_rates_table
 from reclaim.store import tables as t
 from reclaim.store.bulk import (
@@ -656,6 +657,7 @@ def rebill_account(
         conn,
         [{"a": account_id, "v": facts.version, "d": sum(p.amount.pence for p in postings)}],
     )
+    queue_letters_of(conn, [account_id], issued_on)  # each new bill's demand notice
     return [BillChange(c.year, c.previous, made.get(c.year), c.not_billed) for c in changes]
 
 

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, insert, select, true, update
+from sqlalchemy import ColumnElement, Connection, and_, exists, func, insert, select, true, update
 
 from reclaim.calendar import Country, FinancialYear
 from reclaim.domain.accounts import AccountKind
@@ -99,13 +99,24 @@ def queue_documents(conn: Connection, council_code: str, on: date) -> int:
     """Queue the letters for bills, holds and Breathing Spaces dated on or before ``on`` that
     have none; returns how many were queued. Safe to repeat: each is queued once."""
     council_id, _ = _council(conn, council_code)
+    return _queue(conn, on, t.accounts.c.council_id == council_id)
+
+
+def queue_letters_of(conn: Connection, account_ids: Collection[int], on: date) -> int:
+    """``queue_documents`` for these accounts only: the services that make a bill, place a
+    hold or record a Breathing Space queue its letter as they do it, as the recovery run and
+    the court queue theirs (the day's sweep then finds them queued)."""
+    return _queue(conn, on, t.accounts.c.id.in_(sorted(set(account_ids))))
+
+
+def _queue(conn: Connection, on: date, whose: ColumnElement[bool]) -> int:
     d, a = t.documents, t.accounts
     rows: list[tuple[Any, ...]] = []
     bills = conn.execute(
         select(t.bills.c.id, t.bills.c.account_id, a.c.kind, t.bills.c.issued_on)
         .join(a, a.c.id == t.bills.c.account_id)
         .where(
-            a.c.council_id == council_id,
+            whose,
             t.bills.c.issued_on <= on,
             t.bills.c.charge_pence > 0,
             ~exists().where(d.c.bill_id == t.bills.c.id),
@@ -119,7 +130,7 @@ def queue_documents(conn: Connection, council_code: str, on: date) -> int:
         select(t.holds.c.id, t.holds.c.account_id, t.holds.c.placed_on)
         .join(a, a.c.id == t.holds.c.account_id)
         .where(
-            a.c.council_id == council_id,
+            whose,
             t.holds.c.placed_on <= on,
             ~exists().where(d.c.hold_id == t.holds.c.id),
         )
@@ -131,7 +142,7 @@ def queue_documents(conn: Connection, council_code: str, on: date) -> int:
         .join(ap, ap.c.party_id == t.breathing_spaces.c.party_id)
         .join(a, a.c.id == ap.c.account_id)
         .where(
-            a.c.council_id == council_id,
+            whose,
             a.c.kind.in_([k.value for k in BILL_LETTERS]),
             t.breathing_spaces.c.recorded_on <= on,
             ~exists().where(

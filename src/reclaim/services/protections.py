@@ -38,6 +38,7 @@ from reclaim.domain.recovery.protections import (
     ended_breathing_space,
     periods_overlap,
 )
+from reclaim.services.letters import queue_letters_of
 from reclaim.services.recovery_watch import forget, forget_people
 from reclaim.store import tables as t
 from reclaim.store.repositories import find_accounts, get_council
@@ -234,6 +235,7 @@ def place_hold(
     )
     hold_id = int(result.inserted_primary_key[0])  # type: ignore[index]
     forget(conn, [account_id])
+    queue_letters_of(conn, [account_id], today)  # its acknowledgement
     return next(h for h in holds_of(conn, account_id) if h.id == hold_id)
 
 
@@ -421,6 +423,7 @@ def start_breathing_space(
     )
     space_id = int(result.inserted_primary_key[0])  # type: ignore[index]
     forget_people(conn, [party.id])
+    queue_letters_of(conn, _accounts_of(conn, party.id), today)  # its acknowledgements
     return next(s for s in breathing_spaces_of(conn, party.id) if s.id == space_id)
 
 
@@ -602,3 +605,10 @@ def record_death(conn: Connection, party: PartyRef, *, died_on: date, today: dat
 
 def find_party_by_id(conn: Connection, party_id: int) -> PartyRef:
     return _party(conn.execute(select(*_PARTY_COLUMNS).where(t.parties.c.id == party_id)).one())
+
+
+def _accounts_of(conn: Connection, party_id: int) -> list[int]:
+    links = t.account_parties
+    return list(
+        conn.execute(select(links.c.account_id).where(links.c.party_id == party_id)).scalars()
+    )
