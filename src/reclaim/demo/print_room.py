@@ -17,7 +17,9 @@ the year exactly the one printed day by day in the simulation's own transaction:
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import signal
 import traceback
 from datetime import date
 from multiprocessing.connection import Connection as Pipe
@@ -33,6 +35,7 @@ from reclaim.store.database import make_engine
 
 def _print_room(url: str, council: str, out: str, pipe: Pipe) -> None:
     """The second process: plan each day it is sent, until it is sent ``None``."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the simulation's: it stops us
     engine = make_engine(url, read_only=True)
     try:
         while (asked := pipe.recv()) is not None:
@@ -93,11 +96,15 @@ class PrintRoom:
         return work
 
     def close(self) -> None:
+        """Stop the room (it finishes the day it is planning first); safe after a failure or
+        an interruption, when the room may already be gone."""
         if self._process.is_alive():
-            self._pipe.send(None)
+            with contextlib.suppress(OSError):  # gone already (interrupted with us)
+                self._pipe.send(None)
             self._process.join(timeout=30)
         if self._process.is_alive():
             self._process.terminate()
+            self._process.join(timeout=5)
         self._pipe.close()
 
     def _receive(self, expected: str) -> tuple[Any, ...]:
