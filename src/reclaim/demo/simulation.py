@@ -240,11 +240,14 @@ class Simulation:
                 with UnitOfWork(self.engine) as uow:
                     self.one_day(uow.connection, day)
                     self._record_print(uow.connection, self.print_room)  # the day before's
-                    if day >= annual_recorded_on:
+                    if self.annual_print is not None and day >= annual_recorded_on:
                         self._record_print(uow.connection, self.annual_print)
                     elif self.annual_print is not None:
                         self.annual_print.reading()  # before committing: see print_room.py
                     uow.commit()
+                if self.annual_print is not None and day >= annual_recorded_on:
+                    self.annual_print.close()  # its one print run is recorded
+                    self.annual_print = None
                 if self.print_room is not None and self.working_days.is_working_day(day):
                     # (The annual bills' letters are the annual print run's.)
                     self.print_room.start(day, created_after=self.bills_issued_on)

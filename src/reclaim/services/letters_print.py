@@ -100,7 +100,7 @@ def print_batches(
             docs,
             names,
             lambda ids: _streams(conn, ids),
-            lambda sha: fonts_of(conn, sha),
+            _fonts(conn),
         )
         report.batches.append(_record_batch(conn, stored.id, on, planned, made_at))
     return report

@@ -105,13 +105,16 @@ OPEN_YEARS_SCHEMA = {
 }
 _OUT = """account_id, financial_year, plan_id, kind, paid, has_costs, has_history, protected,
        last_event_id, ledger_version, wake_on, seen_version, seen_event, seen_strategy, checked_on"""
-# The watch's row for the year, and the account's ledger version (read for the years returned).
+# The watch's row for the year, and the account's ledger version (read, in the SELECT list,
+# for the years returned only).
 _WATCH_JOIN = """LEFT JOIN recovery_watch w
                ON w.account_id = b.account_id AND w.financial_year = b.financial_year"""
-_WATCH_COLUMNS = """(SELECT v.version FROM account_balances v WHERE v.account_id = b.account_id)
-                   AS ledger_version,
-               w.wake_on, w.ledger_version AS seen_version, w.last_event_id AS seen_event,
+_SEEN = """w.wake_on, w.ledger_version AS seen_version, w.last_event_id AS seen_event,
                w.strategy AS seen_strategy, w.checked_on"""
+
+
+def _version_of(alias: str) -> str:
+    return f"(SELECT v.version FROM account_balances v WHERE v.account_id = {alias}.account_id)"  # noqa: S608 - our own alias
 
 
 def _year_params(council_id: int, as_of: date) -> dict[str, Any]:
@@ -184,8 +187,7 @@ _OPEN_FEW = f"""
                            AND e.financial_year = b.financial_year), 0) AS last_event_id,
                CASE WHEN b.account_id IN (SELECT account_id FROM protected) THEN 1 ELSE 0
                END AS protected,
-               w.wake_on, w.ledger_version AS seen_version, w.last_event_id AS seen_event,
-               w.strategy AS seen_strategy, w.checked_on
+               {_SEEN}
         {_BILLS} {_WATCH_JOIN} {_IN_FORCE}
     ),
     years AS MATERIALIZED (
@@ -207,7 +209,7 @@ _OPEN_FEW = f"""
     SELECT account_id, financial_year, plan_id, kind, paid, has_costs,
            CASE WHEN last_event_id = 0 THEN 0 ELSE 1 END AS has_history, protected,
            last_event_id,
-           (SELECT v.version FROM account_balances v WHERE v.account_id = years.account_id),
+           {_version_of("years")} AS ledger_version,
            wake_on, seen_version, seen_event, seen_strategy, checked_on
     FROM years WHERE {_NOT_SETTLED}
 """  # noqa: S608 - our own enum values
@@ -233,7 +235,8 @@ _OPEN_MANY = f"""
                CASE WHEN pr.account_id IS NULL THEN 0 ELSE 1 END AS protected,
                COALESCE(d.due_before, 0) AS due_before,
                COALESCE(h.last_event_id, 0) AS last_event_id,
-               {_WATCH_COLUMNS}
+               {_version_of("b")} AS ledger_version,
+               {_SEEN}
         {_EVERY_BILL_FROM}
         LEFT JOIN (SELECT plan_id, SUM(amount_pence) AS due_before FROM plan_instalments
                    WHERE due_date < :as_of GROUP BY plan_id) d ON d.plan_id = b.plan_id
