@@ -132,28 +132,8 @@ def first_notices(
     amount_pence. ``strategies``: by (kind, financial_year), the strategy and its label.
     Returns one row per notice with the columns the run records (``NOTICE_SCHEMA``).
     """
-    plan = plans.sort("plan_id", "seq").with_columns(
-        pl.col("amount_pence").cum_sum().over("plan_id").alias("cum")
-    )
-    per_plan = plan.group_by("plan_id").agg(
-        pl.col("due_date").max().alias("last_due"), pl.col("amount_pence").sum().alias("charge")
-    )
-    missed = (
-        cases.with_columns((pl.col("paid") + 1).alias("target"))
-        .sort("target")
-        .join_asof(
-            plan.select("plan_id", "cum", "due_date", "amount_pence").sort("cum"),
-            left_on="target",
-            right_on="cum",
-            by="plan_id",
-            strategy="forward",
-            check_sortedness=False,  # sorted by target and by cum above, within each plan too
-        )
-        .rename({"due_date": "missed_due", "amount_pence": "missed_pence"})
-        .filter(pl.col("missed_due") < as_of)
-        .join(per_plan, on="plan_id")
-        .with_columns((pl.col("last_due") < as_of).alias("all_due"))
-    )
+    plan = _running(plans)
+    missed = _missed(cases, plan, as_of)
     outputs: list[pl.DataFrame] = []
     for (kind, start_year), (strategy, label) in strategies.items():
         for all_due in (False, True):
@@ -184,6 +164,86 @@ def first_notices(
     if not outputs:
         return _empty()
     return pl.concat(outputs).sort("account_id", "financial_year")
+
+
+def _running(plans: pl.DataFrame) -> pl.DataFrame:
+    """Each plan's instalments in order, with the running total ``cum``."""
+    return plans.sort("plan_id", "seq").with_columns(
+        pl.col("amount_pence").cum_sum().over("plan_id").alias("cum")
+    )
+
+
+def _missed(cases: pl.DataFrame, plan: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Each case with its first instalment not paid (``missed_due``, ``missed_pence``) where
+    that fell due before ``as_of``, its plan's last due date and charge, and whether every
+    instalment is due (``all_due``)."""
+    per_plan = plan.group_by("plan_id").agg(
+        pl.col("due_date").max().alias("last_due"), pl.col("amount_pence").sum().alias("charge")
+    )
+    return (
+        cases.with_columns((pl.col("paid") + 1).alias("target"))
+        .sort("target")
+        .join_asof(
+            plan.select("plan_id", "cum", "due_date", "amount_pence").sort("cum"),
+            left_on="target",
+            right_on="cum",
+            by="plan_id",
+            strategy="forward",
+            check_sortedness=False,  # sorted by target and by cum above, within each plan too
+        )
+        .rename({"due_date": "missed_due", "amount_pence": "missed_pence"})
+        .filter(pl.col("missed_due") < as_of)
+        .join(per_plan, on="plan_id")
+        .with_columns((pl.col("last_due") < as_of).alias("all_due"))
+    )
+
+
+def first_notice_days(
+    cases: pl.DataFrame,
+    plans: pl.DataFrame,
+    strategies: Mapping[tuple[str, int], tuple[Strategy, str]],
+    country: Country,
+    as_of: date,
+) -> pl.DataFrame:
+    """For years in arrears with no step yet (``cases`` as for ``first_notices``), the first
+    day a first notice may be due: the earliest any first stage's wait after the missed
+    instalment ends, whichever the situation and whether the person is 65 or over by then
+    (so a birthday cannot bring it sooner). Until that day, unless a payment, a bill, an
+    instalment falling due, a step or a protection changes the year, no notice is due.
+    Returns account_id, financial_year, wake_on (``date.max``: no first stage applies)."""
+    missed = _missed(cases, _running(plans), as_of)
+    outputs = [pl.DataFrame(schema=WAKE_SCHEMA)]
+    for (kind, start_year), (strategy, _label) in strategies.items():
+        stages = {
+            stage.name: stage
+            for condition in (Condition.MISSED_INSTALMENT, Condition.ALL_INSTALMENTS_DUE)
+            for aged in (False, True)
+            if (stage := _first_stage(strategy, condition, aged)) is not None
+        }
+        group = missed.filter((pl.col("kind") == kind) & (pl.col("financial_year") == start_year))
+        if group.height == 0:
+            continue
+        wakes = {
+            d: min((s.wait.after(d, country) for s in stages.values()), default=date.max)
+            for d in group.get_column("missed_due").unique().to_list()
+        }
+        outputs.append(
+            group.select(
+                "account_id",
+                "financial_year",
+                pl.col("missed_due").replace_strict(wakes, return_dtype=pl.Date).alias("wake_on"),
+            )
+        )
+    found = pl.concat(outputs)
+    # A case with no missed instalment found (it should have one) is looked at again tomorrow.
+    return (
+        cases.select("account_id", "financial_year")
+        .join(found, on=["account_id", "financial_year"], how="left")
+        .with_columns(pl.col("wake_on").fill_null(as_of + ONE_DAY))
+    )
+
+
+WAKE_SCHEMA = {"account_id": pl.Int64, "financial_year": pl.Int64, "wake_on": pl.Date}
 
 
 def _notices(

@@ -15,11 +15,12 @@ Each read goes through ``store.bulk.read_frame``: on the driver, straight into a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from reclaim.calendar import FinancialYear
 from reclaim.domain.accounts import AccountKind
@@ -130,6 +131,22 @@ def count_in_force(conn: Connection, council_id: int, as_of: date) -> int:
     statement = f"SELECT COUNT(*) {_EVERY_BILL_FROM} {_EVERY_BILL_WHERE}"
     frame = read_frame(conn, statement, _year_params(council_id, as_of), {"n": pl.Int64})
     return int(frame.item())
+
+
+def in_force_change(conn: Connection, council_id: int, as_of: date, bills_to: int) -> int:
+    """How many more account-years have a bill in force than when the highest bill id was
+    ``bills_to`` (in the same financial year): the new bills in force, less the older bills
+    in force then that a new bill has superseded since."""
+    statement = f"""
+        SELECT (SELECT COUNT(*) {_BILLS} WHERE b.id > :bills_to AND {_IN_FORCE_TERMS})
+             - (SELECT COUNT(*) FROM bills s JOIN bills b ON b.id = s.supersedes_id
+                JOIN accounts a ON a.id = b.account_id
+                WHERE s.id > :bills_to AND b.id <= :bills_to AND a.council_id = :council
+                  AND a.kind IN ({_KINDS}) AND b.plan_id IS NOT NULL
+                  AND b.financial_year <= :year)
+    """  # noqa: S608 - our own SQL
+    params = {**_year_params(council_id, as_of), "bills_to": bills_to}
+    return int(read_frame(conn, statement, params, {"n": pl.Int64}).item())
 
 
 def bills_in_force(conn: Connection, council_id: int, as_of: date) -> pl.DataFrame:
@@ -249,6 +266,107 @@ _OPEN_MANY = f"""
     ) years
     WHERE {_NOT_SETTLED}
 """  # noqa: S608 - our own enum values
+
+
+@dataclass(frozen=True, slots=True)
+class Since:
+    """Where the council's last run left off (``recovery_bookmark``): its date, and the
+    highest posting, bill and recovery event ids it had seen."""
+
+    as_of: date
+    postings_to: int
+    bills_to: int
+    events_to: int
+
+
+@dataclass(frozen=True, slots=True)
+class OpenSince:
+    """The open years among those that may have changed since the last run, and how many open
+    years were left as they were: years with a history the watch passes over (``watched``)
+    and years in arrears whose first notice is not due yet (``kept``)."""
+
+    frame: pl.DataFrame
+    watched: int
+    kept: int
+
+
+def open_years_since(conn: Connection, council_id: int, as_of: date, since: Since) -> OpenSince:
+    """``open_years``, read only for the accounts where something may have changed since the
+    last run (SQLite): a posting, a bill or a recovery event recorded since, an instalment
+    fallen due since, a year whose first notice or whose watch's wake has come, a year with a
+    history the watch has forgotten, and everyone protected. For every other account the last
+    run's answer stands (``recovery_bookmark`` says why), and is counted, not read."""
+    params = {
+        **_year_params(council_id, as_of),
+        "since": since.as_of.isoformat(),
+        "postings_to": since.postings_to,
+        "bills_to": since.bills_to,
+        "events_to": since.events_to,
+    }
+    falling_due = conn.exec_driver_sql(
+        "SELECT 1 FROM plan_instalments WHERE due_date >= ? AND due_date < ? LIMIT 1",
+        (params["since"], params["as_of"]),
+    ).first()
+    conn.exec_driver_sql(
+        "CREATE TEMPORARY TABLE IF NOT EXISTS recovery_changed (account_id INTEGER PRIMARY KEY)"
+    )
+    conn.exec_driver_sql("DELETE FROM temp.recovery_changed")
+    conn.execute(text(_CHANGED.format(falling_due=_FALLING_DUE if falling_due else "")), params)
+    frame = read_frame(conn, _OPEN_SINCE, params, OPEN_YEARS_SCHEMA)
+    watched, kept = read_frame(
+        conn, _LEFT_AS_THEY_WERE, params, {"watched": pl.Int64, "kept": pl.Int64}
+    ).row(0)
+    return OpenSince(
+        frame.with_columns(pl.col("ledger_version").fill_null(0)).sort(
+            "account_id", "financial_year"
+        ),
+        int(watched),
+        int(kept),
+    )
+
+
+# Every account where something may have changed since the last run (some of another council:
+# the open-years query keeps its own council's).
+_CHANGED = f"""
+    INSERT INTO temp.recovery_changed (account_id)
+    WITH protected AS MATERIALIZED ({PROTECTED})
+    SELECT p.account_id FROM postings p WHERE p.id > :postings_to
+    UNION SELECT b.account_id FROM bills b WHERE b.id > :bills_to
+    UNION SELECT e.account_id FROM recovery_events e WHERE e.id > :events_to
+    UNION SELECT y.account_id FROM recovery_bookmark_years y
+          WHERE y.council_id = :council AND y.wake_on <= :as_of
+    UNION SELECT w.account_id FROM recovery_watch w WHERE w.wake_on <= :as_of
+    UNION SELECT e.account_id FROM recovery_events e
+          WHERE NOT EXISTS (SELECT 1 FROM recovery_watch w
+                            WHERE w.account_id = e.account_id
+                              AND w.financial_year = e.financial_year)
+    UNION SELECT account_id FROM protected
+    {{falling_due}}
+"""  # noqa: S608 - our own SQL
+_FALLING_DUE = """
+    UNION SELECT b.account_id FROM bills b
+          WHERE b.plan_id IN (SELECT i.plan_id FROM plan_instalments i
+                              WHERE i.due_date >= :since AND i.due_date < :as_of)
+"""
+_CHANGED_ONLY = "AND b.account_id IN (SELECT c.account_id FROM temp.recovery_changed c)"
+# ``open_years`` for those accounts only, each year looked up in the indexes.
+_OPEN_SINCE = _OPEN_FEW.replace(_IN_FORCE, f"{_IN_FORCE} {_CHANGED_ONLY}", 1)
+assert _OPEN_SINCE != _OPEN_FEW
+
+# What was left as it was: the council's watched years in force, and its years kept in
+# arrears, of the accounts where nothing changed.
+_LEFT_AS_THEY_WERE = f"""
+    SELECT
+      (SELECT COUNT(*) FROM recovery_watch w JOIN accounts a ON a.id = w.account_id
+       WHERE a.council_id = :council
+         AND w.account_id NOT IN (SELECT c.account_id FROM temp.recovery_changed c)
+         AND EXISTS (SELECT 1 FROM bills b
+                     WHERE b.account_id = w.account_id AND b.financial_year = w.financial_year
+                       AND {_IN_FORCE_TERMS})) AS watched,
+      (SELECT COUNT(*) FROM recovery_bookmark_years y
+       WHERE y.council_id = :council
+         AND y.account_id NOT IN (SELECT c.account_id FROM temp.recovery_changed c)) AS kept
+"""  # noqa: S608 - our own SQL
 
 
 def rows_for(

@@ -40,9 +40,15 @@ from reclaim.domain.recovery.engine import (
 )
 from reclaim.domain.schedules import Instalment
 from reclaim.money import Money
+from reclaim.services import recovery_bookmark as bookmark
 from reclaim.services import recovery_reading as reading
 from reclaim.services import recovery_watch as watch
-from reclaim.services.recovery_bulk import BULK_SCHEMA, first_notices, money_text
+from reclaim.services.recovery_bulk import (
+    BULK_SCHEMA,
+    first_notice_days,
+    first_notices,
+    money_text,
+)
 from reclaim.services.recovery_people import NOBODY, people_of, with_ages
 from reclaim.services.recovery_strategies import ChosenStrategy, strategy_for
 from reclaim.store import tables as t
@@ -180,12 +186,23 @@ def run_recovery(
     country = stored.council.country
     run = RecoveryRun(council_code, as_of, dry_run)
     say("reading the bills in force")
-    run.accounts_read = reading.count_in_force(conn, stored.id, as_of)
-    say(f"finding which of {run.accounts_read:,} account-years are not settled")
-    frame = reading.open_years(conn, stored.id, as_of, run.accounts_read)
-    run.settled_in_bulk = run.accounts_read - frame.height
-    if frame.height == 0:
-        return run
+    now = bookmark.seen_now(conn, stored.id)
+    last = bookmark.last(conn, stored.id)
+    since, last = bookmark.since(conn, last, now, as_of) if use_watch else (None, last)
+    if since is None or last is None:
+        run.accounts_read = reading.count_in_force(conn, stored.id, as_of)
+    else:
+        change = reading.in_force_change(conn, stored.id, as_of, since.bills_to)
+        run.accounts_read = last.in_force + change
+    if since is None:
+        say(f"finding which of {run.accounts_read:,} account-years are not settled")
+        frame = reading.open_years(conn, stored.id, as_of, run.accounts_read)
+        left = 0
+    else:
+        say(f"finding what changed among {run.accounts_read:,} account-years since {since.as_of}")
+        found = reading.open_years_since(conn, stored.id, as_of, since)
+        frame, left, run.waiting = found.frame, found.watched + found.kept, found.watched
+    run.settled_in_bulk = run.accounts_read - frame.height - left
     plain = (pl.col("has_history") == 0) & (pl.col("protected") == 0) & (pl.col("has_costs") == 0)
     first_time = frame.filter(plain)
     others = frame.filter(~plain)
@@ -200,17 +217,18 @@ def run_recovery(
     )
     if use_watch and others.height:
         passed = watch.waiting(conn, others, labels, stored.id, as_of)
-        run.waiting = int(passed.sum())
+        run.waiting += int(passed.sum())
         others = others.filter(~passed)
     run.evaluated = others.height
     wanted = pl.concat([first_time.get_column("plan_id"), others.get_column("plan_id")])
     say(f"reading the instalments of {first_time.height + others.height:,} account-years")
     plans = reading.plan_instalments(conn, wanted.unique().to_list())
     say(f"deciding first notices for {first_time.height:,} account-years in arrears")
+    chosen = {key: (choice.strategy, choice.label) for key, choice in strategies.items()}
     notices = first_notices(
         with_ages(conn, first_time, stored.id, as_of, strategies.values()),
         plans,
-        {key: (chosen.strategy, chosen.label) for key, chosen in strategies.items()},
+        chosen,
         country,
         as_of,
     )
@@ -226,6 +244,22 @@ def run_recovery(
         seen = [replace(s, last_event_id=recorded.get(_key(s), s.last_event_id)) for s in seen]
     if not dry_run and seen:
         watch.remember(conn, seen, as_of)
+    if not dry_run and bookmark.kept_here(conn):
+        kept = first_time.join(
+            run.bulk.select("account_id", "financial_year"),
+            on=["account_id", "financial_year"],
+            how="anti",
+        )
+        bookmark.keep(
+            conn,
+            stored.id,
+            as_of,
+            now,
+            run.accounts_read,
+            last,
+            first_notice_days(kept, plans, chosen, country, as_of),
+            read_since=since is not None,
+        )
     return run
 
 

@@ -423,6 +423,39 @@ recovery_watch = Table(
     Column("checked_on", Date, nullable=False),
 )
 
+# The recovery run's bookmark: where the council's last run left off, so that the next run,
+# later in the same financial year, reads only what may have changed since (SQLite, whose ids
+# follow the order of the commits): the highest posting, bill and recovery event ids it had
+# seen, the council's strategies then, the latest date any of those postings takes effect
+# (none: not worked out yet) and how many account-years had a bill in force. A note the run
+# keeps for itself, like its watch: it may be deleted at any time, and the run then reads
+# everything.
+recovery_bookmarks = Table(
+    "recovery_bookmarks",
+    metadata,
+    Column("council_id", ForeignKey("councils.id"), primary_key=True, autoincrement=False),
+    Column("as_of", Date, nullable=False),
+    Column("financial_year", Integer, nullable=False),
+    Column("postings_to", BigInteger, nullable=False),
+    Column("bills_to", BigInteger, nullable=False),
+    Column("events_to", BigInteger, nullable=False),
+    Column("strategies_to", BigInteger, nullable=False),
+    Column("effective_to", Date),
+    Column("in_force", BigInteger, nullable=False),  # its account-years with a bill in force
+)
+
+# The years that run found open with no step yet taken (in arrears, or with someone
+# protected or costs), and the first day a notice may be due for each.
+recovery_bookmark_years = Table(
+    "recovery_bookmark_years",
+    metadata,
+    Column("council_id", ForeignKey("councils.id"), primary_key=True, autoincrement=False),
+    Column("account_id", ForeignKey("accounts.id"), primary_key=True, autoincrement=False),
+    Column("financial_year", Integer, primary_key=True, autoincrement=False),
+    Column("wake_on", Date, nullable=False),
+    sqlite_with_rowid=False,
+)
+
 # Documents: one per step, bill, hold or Breathing Space that sends a letter. Queued first;
 # produced (rendered, its PDF stored in ``document_files``) with its template, version and
 # content hash; sent once it is in a print batch; cancelled, with the reason, when what it
