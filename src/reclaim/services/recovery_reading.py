@@ -354,15 +354,18 @@ _OPEN_SINCE = _OPEN_FEW.replace(_IN_FORCE, f"{_IN_FORCE} {_CHANGED_ONLY}", 1)
 assert _OPEN_SINCE != _OPEN_FEW
 
 # What was left as it was: the council's watched years in force, and its years kept in
-# arrears, of the accounts where nothing changed.
+# arrears, of the accounts where nothing changed. (From the watch's rows, each account looked
+# up by its key: SQLite keeps a CROSS JOIN's order.)
 _LEFT_AS_THEY_WERE = f"""
     SELECT
-      (SELECT COUNT(*) FROM recovery_watch w JOIN accounts a ON a.id = w.account_id
-       WHERE a.council_id = :council
+      (SELECT COUNT(*) FROM recovery_watch w CROSS JOIN accounts a
+       WHERE a.id = w.account_id AND a.council_id = :council AND a.kind IN ({_KINDS})
          AND w.account_id NOT IN (SELECT c.account_id FROM temp.recovery_changed c)
          AND EXISTS (SELECT 1 FROM bills b
                      WHERE b.account_id = w.account_id AND b.financial_year = w.financial_year
-                       AND {_IN_FORCE_TERMS})) AS watched,
+                       AND b.plan_id IS NOT NULL AND b.financial_year <= :year
+                       AND NOT EXISTS (SELECT 1 FROM bills s WHERE s.supersedes_id = b.id)))
+      AS watched,
       (SELECT COUNT(*) FROM recovery_bookmark_years y
        WHERE y.council_id = :council
          AND y.account_id NOT IN (SELECT c.account_id FROM temp.recovery_changed c)) AS kept

@@ -314,24 +314,22 @@ def _decide(
             strict=True,
         )
     )
-    plan_of: dict[int, tuple[Instalment, ...]] = {}
-    wanted = set(candidates.get_column("plan_id").to_list())
-    for (plan_id,), group in plans.filter(pl.col("plan_id").is_in(wanted)).group_by(
-        "plan_id", maintain_order=True
-    ):
-        plan_of[int(plan_id)] = tuple(
-            Instalment(d, Money(p))
-            for d, p in zip(
-                group.get_column("due_date"), group.get_column("amount_pence"), strict=True
-            )
-        )
+    instalments: dict[int, list[Instalment]] = defaultdict(list)
+    wanted = candidates.get_column("plan_id").unique().to_list()
+    for plan_id, due, pence in (
+        plans.filter(pl.col("plan_id").is_in(wanted))
+        .select("plan_id", "due_date", "amount_pence")
+        .iter_rows()
+    ):  # (in order: plans come sorted by plan and instalment)
+        instalments[plan_id].append(Instalment(due, Money(pence)))
+    plan_of = {plan_id: tuple(found) for plan_id, found in instalments.items()}
     paid_of: dict[tuple[int, int], list[tuple[date, int]]] = defaultdict(list)
     for a, y, d, p in reading.payments_by_day(conn, ids, council_id, as_of).iter_rows():
         if (a, y) in keys:
             paid_of[(a, y)].append((d, p))
     steps_of: dict[tuple[int, int], list[Step]] = defaultdict(list)
-    for row in reading.steps_taken(conn, ids, council_id).iter_rows(named=True):
-        steps_of[(row["account_id"], row["financial_year"])].append(_step(row))
+    for row in reading.steps_taken(conn, ids, council_id).iter_rows():
+        steps_of[(row[0], row[1])].append(_step(*row[2:11]))
     costs_of = {(a, y): int(p) for a, y, p in reading.costs(conn, ids, council_id).iter_rows()}
     people = people_of(conn, ids, as_of)
     decided: list[tuple[int, FinancialYear, Decision, str]] = []
@@ -383,17 +381,28 @@ def _named(conn: Connection, notices: pl.DataFrame, council_id: int) -> pl.DataF
     return notices.join(who, on="account_id", how="left").select(BULK_SCHEMA.keys())
 
 
-def _step(row: dict[str, Any]) -> Step:
+def _step(
+    on: date,
+    action: str,
+    stage: str,
+    amount_pence: int,
+    pay_by: date | None,
+    demanded_through: date | None,
+    falls_due: date | None,
+    hearing_on: date | None,
+    costs_pence: int,
+) -> Step:
+    """A recorded step, from ``reading.steps_taken``'s columns (event_date to costs_pence)."""
     return Step(
-        on=row["event_date"],
-        action=Action(row["action"]),
-        stage=row["stage"],
-        amount=Money(row["amount_pence"]),
-        pay_by=row["pay_by"],
-        demanded_through=row["demanded_through"],
-        falls_due=row["falls_due"],
-        hearing_on=row["hearing_on"],
-        costs=Money(row["costs_pence"]),
+        on=on,
+        action=Action(action),
+        stage=stage,
+        amount=Money(amount_pence),
+        pay_by=pay_by,
+        demanded_through=demanded_through,
+        falls_due=falls_due,
+        hearing_on=hearing_on,
+        costs=Money(costs_pence),
     )
 
 
