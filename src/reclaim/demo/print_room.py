@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import signal
 import traceback
 from datetime import date
@@ -32,10 +33,14 @@ from reclaim.services.letters_print import PrintWork, plan_print
 from reclaim.store import tables as t
 from reclaim.store.database import make_engine
 
+BACKGROUND_NICENESS = 10  # a background room's processes run at a lower priority (nice)
 
-def _print_room(url: str, council: str, out: str, pipe: Pipe) -> None:
+
+def _print_room(url: str, council: str, out: str, pipe: Pipe, nice: int) -> None:
     """The second process: plan each day it is sent, until it is sent ``None``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the simulation's: it stops us
+    if nice:
+        os.nice(nice)
     engine = make_engine(url, read_only=True)
     try:
         while (asked := pipe.recv()) is not None:
@@ -57,12 +62,14 @@ class PrintRoom:
     """Plans one day's print run at a time in a second process (``spawn``: a fork of a
     process running Polars' threads can hang)."""
 
-    def __init__(self, url: str, council: str, out: Path) -> None:
+    def __init__(self, url: str, council: str, out: Path, *, background: bool = False) -> None:
+        """``background``: the room yields the processor to everything else (a long print
+        run with weeks to finish in, which should not hold up the days printed meanwhile)."""
         context = multiprocessing.get_context("spawn")
         self._pipe, theirs = context.Pipe()
         self._process = context.Process(
             target=_print_room,
-            args=(url, council, str(out), theirs),
+            args=(url, council, str(out), theirs, BACKGROUND_NICENESS if background else 0),
             name="reclaim demo print room",
             daemon=True,
         )

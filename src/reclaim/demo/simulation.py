@@ -67,8 +67,9 @@ VULNERABILITIES = (
 )
 
 
-# Time for the annual bills' print room to make some 20,000 bills while the simulation runs.
-ANNUAL_PRINT_RECORDED_AFTER = timedelta(days=60)
+# Time for the annual bills' print room to make some 20,000 bills while the simulation runs
+# (in the background: the daily print runs come first).
+ANNUAL_PRINT_RECORDED_AFTER = timedelta(days=120)
 
 
 @dataclass(slots=True)
@@ -148,7 +149,7 @@ class Simulation:
         if self.letters is not None and self.use_print_room:  # they start while we import
             url = self.engine.url.render_as_string(hide_password=False)
             self.print_room = PrintRoom(url, self.code, self.letters)
-            self.annual_print = PrintRoom(url, self.code, self.letters)
+            self.annual_print = PrintRoom(url, self.code, self.letters, background=True)
         with UnitOfWork(self.engine) as uow:
             councils.add(uow.connection, s.code, s.name, Country.ENGLAND)
             set_year(
