@@ -381,6 +381,9 @@ def _named(conn: Connection, notices: pl.DataFrame, council_id: int) -> pl.DataF
     return notices.join(who, on="account_id", how="left").select(BULK_SCHEMA.keys())
 
 
+_ACTIONS = {action.value: action for action in Action}  # (quicker than Action(value))
+
+
 def _step(
     on: date,
     action: str,
@@ -395,7 +398,7 @@ def _step(
     """A recorded step, from ``reading.steps_taken``'s columns (event_date to costs_pence)."""
     return Step(
         on=on,
-        action=Action(action),
+        action=_ACTIONS[action],
         stage=stage,
         amount=Money(amount_pence),
         pay_by=pay_by,
