@@ -22,9 +22,22 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, exists, func, insert, select, true, update
+from sqlalchemy import (
+    Connection,
+    Date,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    select,
+    true,
+    update,
+)
 
 from reclaim.calendar import Country, FinancialYear
 from reclaim.domain.accounts import AccountKind
@@ -99,20 +112,30 @@ def queue_documents(conn: Connection, council_code: str, on: date) -> int:
     """Queue the letters for bills, holds and Breathing Spaces dated on or before ``on`` that
     have none; returns how many were queued. Safe to repeat: each is queued once."""
     council_id, _ = _council(conn, council_code)
-    return _queue(conn, on, t.accounts.c.council_id == council_id)
+    return _queue(conn, _queue_statements(by_account=False), {"council": council_id, "on": on})
 
 
 def queue_letters_of(conn: Connection, account_ids: Collection[int], on: date) -> int:
     """``queue_documents`` for these accounts only: the services that make a bill, place a
     hold or record a Breathing Space queue its letter as they do it, as the recovery run and
     the court queue theirs (the day's sweep then finds them queued)."""
-    return _queue(conn, on, t.accounts.c.id.in_(sorted(set(account_ids))))
+    accounts = sorted(set(account_ids))
+    return _queue(conn, _queue_statements(by_account=True), {"accounts": accounts, "on": on})
 
 
-def _queue(conn: Connection, on: date, whose: ColumnElement[bool]) -> int:
+@cache
+def _queue_statements(*, by_account: bool) -> tuple[Select[Any], Select[Any], Select[Any]]:
+    """What has no letter yet, for one council or some accounts: bills, holds and Breathing
+    Spaces. (Built once: a rebill queues its letters this way, and building the statements
+    cost a hundred times more than running them.)"""
     d, a = t.documents, t.accounts
-    rows: list[tuple[Any, ...]] = []
-    bills = conn.execute(
+    whose = (
+        a.c.id.in_(bindparam("accounts", expanding=True))
+        if by_account
+        else a.c.council_id == bindparam("council")
+    )
+    on = bindparam("on", type_=Date)
+    bills = (
         select(t.bills.c.id, t.bills.c.account_id, a.c.kind, t.bills.c.issued_on)
         .join(a, a.c.id == t.bills.c.account_id)
         .where(
@@ -121,23 +144,14 @@ def _queue(conn: Connection, on: date, whose: ColumnElement[bool]) -> int:
             t.bills.c.charge_pence > 0,
             ~exists().where(d.c.bill_id == t.bills.c.id),
         )
-    ).all()
-    for b in bills:
-        letter = BILL_LETTERS.get(AccountKind(b.kind))
-        if letter:
-            rows.append((b.account_id, None, b.id, None, None, letter, b.issued_on))
-    holds = conn.execute(
+    )
+    holds = (
         select(t.holds.c.id, t.holds.c.account_id, t.holds.c.placed_on)
         .join(a, a.c.id == t.holds.c.account_id)
-        .where(
-            whose,
-            t.holds.c.placed_on <= on,
-            ~exists().where(d.c.hold_id == t.holds.c.id),
-        )
-    ).all()
-    rows += [(h.account_id, None, None, h.id, None, HOLD_LETTER, h.placed_on) for h in holds]
+        .where(whose, t.holds.c.placed_on <= on, ~exists().where(d.c.hold_id == t.holds.c.id))
+    )
     ap = t.account_parties
-    spaces = conn.execute(
+    spaces = (
         select(t.breathing_spaces.c.id, ap.c.account_id, t.breathing_spaces.c.recorded_on)
         .join(ap, ap.c.party_id == t.breathing_spaces.c.party_id)
         .join(a, a.c.id == ap.c.account_id)
@@ -152,10 +166,29 @@ def _queue(conn: Connection, on: date, whose: ColumnElement[bool]) -> int:
                 )
             ),
         )
-    ).all()
+    )
+    return bills, holds, spaces
+
+
+def _queue(
+    conn: Connection,
+    statements: tuple[Select[Any], Select[Any], Select[Any]],
+    params: dict[str, Any],
+) -> int:
+    d = t.documents
+    bill_statement, hold_statement, space_statement = statements
+    rows: list[tuple[Any, ...]] = []
+    for b in conn.execute(bill_statement, params):
+        letter = BILL_LETTERS.get(AccountKind(b.kind))
+        if letter:
+            rows.append((b.account_id, None, b.id, None, None, letter, b.issued_on))
+    rows += [
+        (h.account_id, None, None, h.id, None, HOLD_LETTER, h.placed_on)
+        for h in conn.execute(hold_statement, params)
+    ]
     rows += [
         (s.account_id, None, None, None, s.id, BREATHING_SPACE_LETTER, s.recorded_on)
-        for s in spaces
+        for s in conn.execute(space_statement, params)
     ]
     ids = reserve_ids(conn, d, len(rows))
     for chunk in chunked(zip(ids, rows, strict=True)):
