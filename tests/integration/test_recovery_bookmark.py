@@ -11,26 +11,37 @@ moves out on 31 May (rebilled on the 14th); CT-7 turns 65 on 20 June and never p
 pays £180.00 on the first of each month; CT-9 is found vulnerable on 6 May, and is no longer
 from 15 June (recorded on 27 May). On 3 June the council takes up the Knowsley-style
 strategy (soft reminders for people aged 65 or over).
+
+Then two councils in one database with deaths, a Breathing Space, summonses, an account
+billed late, a run dated back, a run without the watch and a second run on the same day; and
+a release that changes a shipped strategy's text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, Engine, delete
+from sqlalchemy import Connection, Engine, delete, func, select
 
 from reclaim.calendar import Country, FinancialYear, InstalmentDay, WorkingDays
 from reclaim.domain.ledger import Posting, PostingKind
-from reclaim.domain.recovery.protections import HoldKind, VulnerabilityCategory
+from reclaim.domain.recovery.court import earliest_hearing
+from reclaim.domain.recovery.protections import (
+    BreathingSpaceKind,
+    HoldKind,
+    VulnerabilityCategory,
+)
 from reclaim.imports.accounts import import_accounts
 from reclaim.imports.payments import import_payments
 from reclaim.money import Money
-from reclaim.services import recovery_reading
+from reclaim.services import recovery_bookmark, recovery_reading, recovery_strategies
 from reclaim.services.billing import bill_year
 from reclaim.services.council_years import CouncilYear, set_year
+from reclaim.services.court import issue_summonses
 from reclaim.services.liability_changes import end_liability
 from reclaim.services.protections import (
     add_vulnerability,
@@ -38,7 +49,9 @@ from reclaim.services.protections import (
     find_account,
     people_named,
     place_hold,
+    record_death,
     release_holds,
+    start_breathing_space,
 )
 from reclaim.services.recovery_run import RecoveryRun, run_recovery
 from reclaim.services.recovery_strategies import EXAMPLES, use_strategy
@@ -174,12 +187,33 @@ def _outcome(run: RecoveryRun) -> Outcome:
     return sorted(found), run.accounts_read, run.settled_in_bulk, run.waiting, run.evaluated
 
 
-def _reading_everything(engine: Engine, day: date) -> Outcome:
+def _reading_everything(engine: Engine, day: date, council: str = "TESTBURY") -> Outcome:
     """A dry run with the watch and without the bookmark (put aside, then restored)."""
     with UnitOfWork(engine) as uow:
         uow.connection.execute(delete(t.recovery_bookmark_years))
         uow.connection.execute(delete(t.recovery_bookmarks))
-        return _outcome(run_recovery(uow.connection, "TESTBURY", day, dry_run=True))
+        return _outcome(run_recovery(uow.connection, council, day, dry_run=True))
+
+
+def _run(engine: Engine, day: date, council: str = "TESTBURY", *, watch: bool = True) -> Outcome:
+    """The day's run, recorded (and its bookmark kept)."""
+    with UnitOfWork(engine) as uow:
+        found = _outcome(run_recovery(uow.connection, council, day, use_watch=watch))
+        uow.commit()
+    return found
+
+
+def _spy_on_reading_since(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, date]]:
+    """The (council id, date) of every run that reads from its bookmark."""
+    read_since: list[tuple[int, date]] = []
+    reading = recovery_reading.open_years_since
+
+    def spied(conn: Connection, council_id: int, as_of: date, since: object) -> object:
+        read_since.append((council_id, as_of))
+        return reading(conn, council_id, as_of, since)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(recovery_reading, "open_years_since", spied)
+    return read_since
 
 
 def test_a_run_from_its_bookmark_decides_and_counts_what_reading_everything_does(
@@ -198,14 +232,8 @@ def test_a_run_from_its_bookmark_decides_and_counts_what_reading_everything_does
     }
     for month in (4, 5, 6, 7):
         happenings.setdefault(date(2026, month, 1), []).append(_pays(tmp_path, "CT-8", "180.00"))
-    read_since: list[date] = []
-    reading = recovery_reading.open_years_since
-
-    def spied(conn: Connection, council_id: int, as_of: date, since: object) -> object:
-        read_since.append(as_of)
-        return reading(conn, council_id, as_of, since)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(recovery_reading, "open_years_since", spied)
+    spied = _spy_on_reading_since(monkeypatch)
+    kept_waiting = 0
     working_days = WorkingDays(Country.ENGLAND)
     steps = 0
     day = date(2026, 4, 1)
@@ -221,8 +249,14 @@ def test_a_run_from_its_bookmark_decides_and_counts_what_reading_everything_does
                 uow.commit()
             assert found == expected, day
             steps += len(found[0])
+            with engine.connect() as conn:  # years in arrears whose first notice is not due
+                kept_waiting += conn.execute(
+                    select(func.count()).where(t.recovery_bookmark_years.c.wake_on > day)
+                ).scalar_one()
         day += timedelta(days=1)
+    read_since = [on for _, on in spied]
     assert steps > 10  # the story has reminders, final notices and summonses in it
+    assert kept_waiting > 0  # kept years wait for their notice's day, not read every run
     # Read from the bookmark on most days: not on the first run, nor while the write-off
     # dated ahead is yet to take effect, nor on the day of the new strategy.
     assert len(read_since) > 40
@@ -230,3 +264,194 @@ def test_a_run_from_its_bookmark_decides_and_counts_what_reading_everything_does
     assert date(2026, 5, 19) not in read_since  # the write-off takes effect on the 20th
     assert date(2026, 6, 3) not in read_since  # the strategy was set that morning
     assert date(2026, 6, 4) in read_since
+
+
+# ---- two councils, and the rest --------------------------------------------------------------
+
+COUNCILS = ("TESTBURY", "OTHERTON")
+
+
+def _two_councils(engine: Engine, tmp_path: Path) -> None:
+    for code in COUNCILS:
+        add_council(engine, code)
+        lines = [
+            council_tax_line(
+                f"{code[:2]}-{n}",
+                council=code,
+                party_name=f"{code} Payer {n}",
+                address=f"{n} {code} Street",
+                uprn=f"{1 if code == 'TESTBURY' else 2}{n:03d}",
+                date_of_birth="1980-01-01",
+            )
+            for n in range(1, 9)
+        ]
+        with UnitOfWork(engine) as uow:
+            set_year(
+                uow.connection,
+                CouncilYear(code, YEAR, Money.parse("2000.00"), InstalmentDay.DAY_1),
+            )
+            import_accounts(
+                uow.connection,
+                write_csv(tmp_path / f"{code}-accounts.csv", ACCOUNT_HEADER, lines),
+                today=date(2026, 3, 1),
+                now=NOW,
+            )
+            bill_year(
+                uow.connection, code, YEAR, issued_on=date(2026, 3, 10), today=date(2026, 3, 10)
+            )
+            uow.commit()
+
+
+def _dies(reference: str) -> Happening:
+    def die(conn: Connection, day: date) -> object:
+        return record_death(conn, people_named(conn, reference, None)[0], died_on=day, today=day)
+
+    return die
+
+
+def _breathing_space(reference: str) -> Happening:
+    def start(conn: Connection, day: date) -> object:
+        return start_breathing_space(
+            conn,
+            people_named(conn, reference, None)[0],
+            kind=BreathingSpaceKind.STANDARD,
+            starts_on=day,
+            today=day,
+        )
+
+    return start
+
+
+def _summonses(code: str) -> Happening:
+    def issue(conn: Connection, day: date) -> object:
+        hearing = earliest_hearing(day, 2, Country.ENGLAND) + timedelta(days=7)
+        return issue_summonses(conn, code, day, hearing)
+
+    return issue
+
+
+def _billed_late(tmp_path: Path) -> Happening:
+    def add(conn: Connection, day: date) -> object:
+        line = council_tax_line(
+            "TE-50",
+            council="TESTBURY",
+            party_name="Late Comer",
+            address="50 Late Street",
+            uprn="9050",
+            date_of_birth="1960-01-01",
+            start_date="2026-04-01",
+        )
+        path = write_csv(tmp_path / "late.csv", ACCOUNT_HEADER, [line])
+        import_accounts(conn, path, today=day, now=NOW)
+        return bill_year(conn, "TESTBURY", YEAR, issued_on=day, today=day)
+
+    return add
+
+
+def test_two_councils_deaths_summonses_a_late_bill_and_runs_out_of_order(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each council keeps its own bookmark; a death, a Breathing Space, summonses with their
+    costs and an account billed in June are read; a run dated back, a run without the watch
+    and a second run the same day after a payment all decide what reading everything does."""
+    _two_councils(engine, tmp_path)
+    happenings: dict[date, list[Happening]] = {
+        date(2026, 4, 1): [_pays(tmp_path, "TE-1", "1777.78"), _pays(tmp_path, "OT-1", "1777.78")],
+        date(2026, 4, 21): [_pays(tmp_path, "TE-3", "1777.78")],
+        date(2026, 5, 4): [_breathing_space("TE-4")],
+        date(2026, 5, 11): [_dies("TE-5"), _dies("OT-5")],
+        date(2026, 6, 1): [_billed_late(tmp_path)],
+        date(2026, 6, 16): [_pays(tmp_path, "OT-6", "100.00")],
+    }
+    for month in (4, 5, 6, 7):
+        happenings.setdefault(date(2026, month, 1), []).append(_pays(tmp_path, "TE-8", "180.00"))
+    for d in (date(2026, 5, 26), date(2026, 6, 9), date(2026, 6, 23), date(2026, 7, 7)):
+        happenings.setdefault(d, []).extend([_summonses("TESTBURY"), _summonses("OTHERTON")])
+    spied = _spy_on_reading_since(monkeypatch)
+    working_days = WorkingDays(Country.ENGLAND)
+    summonsed = 0
+    day = date(2026, 4, 1)
+    while day <= date(2026, 7, 31):
+        with UnitOfWork(engine) as uow:
+            for happen in happenings.get(day, []):
+                happen(uow.connection, day)
+            uow.commit()
+        if working_days.is_working_day(day):
+            for code in COUNCILS:
+                if day == date(2026, 6, 15) and code == "TESTBURY":
+                    back = date(2026, 6, 10)  # dated back: reads everything
+                    expected = _reading_everything(engine, back, code)
+                    assert _run(engine, back, code) == expected, (code, back)
+                if day == date(2026, 5, 20) and code == "OTHERTON":
+                    _run(engine, day, code, watch=False)
+                expected = _reading_everything(engine, day, code)
+                assert _run(engine, day, code) == expected, (code, day)
+                if day == date(2026, 5, 21):  # again the same day, after a payment
+                    with UnitOfWork(engine) as uow:
+                        _pays(tmp_path, f"{code[:2]}-2", "50.00")(uow.connection, day)
+                        uow.commit()
+                    expected = _reading_everything(engine, day, code)
+                    assert _run(engine, day, code) == expected, (code, day, "again")
+        day += timedelta(days=1)
+    with engine.connect() as conn:
+        summonsed = conn.execute(
+            select(func.count()).where(t.recovery_events.c.action == "summons")
+        ).scalar_one()
+    assert summonsed > 0
+    assert len({council for council, _ in spied}) == 2
+    assert len(spied) > 80
+
+
+@pytest.fixture
+def released(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The shipped strategies as a copy that a test may change, as a release would."""
+    copy = tmp_path / "strategies"
+    shutil.copytree(recovery_strategies.SHIPPED, copy)
+    monkeypatch.setattr(recovery_strategies, "SHIPPED", copy)
+    monkeypatch.setattr(recovery_bookmark, "SHIPPED", copy)
+    caches = (
+        recovery_strategies.shipped,
+        recovery_strategies.shipped_label,
+        recovery_bookmark._shipped_strategies,
+    )
+    for cached in caches:
+        cached.cache_clear()
+    yield copy
+    monkeypatch.undo()
+    for cached in caches:
+        cached.cache_clear()
+
+
+def test_a_release_that_changes_a_shipped_strategy_puts_the_bookmark_aside(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, released: Path
+) -> None:
+    """The second reminder's wait shortened from 7 days to 1 by a new release: the next run
+    reads everything (and puts every watched year to the engine again), then reads from its
+    new bookmark."""
+    _set_up(engine, tmp_path)
+    working_days = WorkingDays(Country.ENGLAND)
+    day = date(2026, 4, 1)
+    while day <= date(2026, 4, 23):
+        if day == date(2026, 4, 10):
+            with UnitOfWork(engine) as uow:
+                _pays(tmp_path, "CT-3", "177.78")(uow.connection, day)
+                uow.commit()
+        if working_days.is_working_day(day):
+            expected = _reading_everything(engine, day)
+            assert _run(engine, day) == expected, day
+        day += timedelta(days=1)
+    england = released / "england-council-tax.toml"
+    text = england.read_text(encoding="utf-8")
+    changed = text.replace('name = "second_reminder"', 'name = "second_reminder"  # 2027', 1)
+    england.write_text(changed.replace('wait = "7 days"', 'wait = "1 day"', 1), encoding="utf-8")
+    for cached in (
+        recovery_strategies.shipped,
+        recovery_strategies.shipped_label,
+        recovery_bookmark._shipped_strategies,
+    ):
+        cached.cache_clear()
+    spied = _spy_on_reading_since(monkeypatch)
+    for on in (date(2026, 4, 24), date(2026, 4, 27)):
+        expected = _reading_everything(engine, on)
+        assert _run(engine, on) == expected, on
+    assert [day for _, day in spied] == [date(2026, 4, 27)]

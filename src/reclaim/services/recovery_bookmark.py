@@ -21,7 +21,8 @@ no step yet, each with the first day a notice may be due for it
 Why the last run's answer stands for every other account: what decides a year is its bill in
 force and plan (a new bill is a new id), what was paid by the run date (a posting; a posting
 dated after the last run is ruled out below), its costs (postings), its steps (events), who
-is protected (always read), the strategy (a council's new strategy puts the bookmark aside),
+is protected (always read), the strategy (a council's new strategy, or a release that changes a
+shipped one, puts the bookmark aside),
 the person's age (a first notice's day is the earliest of the stages for the over-65s and
 for everyone else) and the date itself (an instalment falling due is read; a notice's wait
 is the kept year's wake; a year with a history has its watch's wake). Postings, bills,
@@ -45,26 +46,30 @@ the watch and again reading everything on every run, and finds the same ledger a
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cache
 
 import polars as pl
 from sqlalchemy import Connection, Table, delete, func, select
 
 from reclaim.calendar import FinancialYear
 from reclaim.services.recovery_reading import Since
+from reclaim.services.recovery_strategies import SHIPPED
 from reclaim.store import tables as t
 from reclaim.store.bulk import insert_rows, is_postgres
 
 
 @dataclass(frozen=True, slots=True)
 class Seen:
-    """The highest ids when a run started, and the council's newest strategy (0: none)."""
+    """The highest ids when a run started, and the fingerprint of the strategies the council
+    may use (its own, and the shipped defaults' texts)."""
 
     postings_to: int
     bills_to: int
     events_to: int
-    strategies_to: int
+    strategies: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +91,18 @@ def seen_now(conn: Connection, council_id: int) -> Seen:
     newest = conn.execute(
         select(func.coalesce(func.max(s.c.id), 0)).where(s.c.council_id == council_id)
     ).scalar_one()
-    return Seen(highest(t.postings), highest(t.bills), highest(t.recovery_events), int(newest))
+    strategies = hashlib.sha256(f"{newest}\n{_shipped_strategies()}".encode()).hexdigest()
+    return Seen(highest(t.postings), highest(t.bills), highest(t.recovery_events), strategies)
+
+
+@cache
+def _shipped_strategies() -> str:
+    """The shipped default strategies' texts, as one fingerprint: a release that changes one
+    puts every bookmark aside."""
+    digest = hashlib.sha256()
+    for path in sorted(SHIPPED.glob("*.toml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def kept_here(conn: Connection) -> bool:
@@ -105,7 +121,7 @@ def last(conn: Connection, council_id: int) -> Bookmark | None:
     return Bookmark(
         row.as_of,
         row.financial_year,
-        Seen(row.postings_to, row.bills_to, row.events_to, row.strategies_to),
+        Seen(row.postings_to, row.bills_to, row.events_to, row.strategies),
         row.effective_to,
         row.in_force,
     )
@@ -115,7 +131,7 @@ def since(
     conn: Connection, bookmark: Bookmark | None, now: Seen, as_of: date
 ) -> tuple[Since | None, Bookmark | None]:
     """Where a run on ``as_of`` may start reading from — None if it must read everything: no
-    bookmark, another financial year, an earlier date, a strategy set since, or a posting
+    bookmark, another financial year, an earlier date, a strategy set or changed since, or a posting
     taking effect after the bookmark's date — and the bookmark, with the latest effective
     date of its postings worked out if that was wanted and not yet known (reading them all,
     once; afterwards ``keep`` carries it forward from the new postings alone)."""
@@ -123,7 +139,7 @@ def since(
         bookmark is None
         or bookmark.financial_year != FinancialYear.containing(as_of).start_year
         or bookmark.as_of > as_of
-        or bookmark.seen.strategies_to != now.strategies_to
+        or bookmark.seen.strategies != now.strategies
     ):
         return None, bookmark
     if bookmark.effective_to is None:
@@ -176,7 +192,7 @@ def keep(
             postings_to=now.postings_to,
             bills_to=now.bills_to,
             events_to=now.events_to,
-            strategies_to=now.strategies_to,
+            strategies=now.strategies,
             effective_to=effective_to,
             in_force=in_force,
         )

@@ -206,34 +206,43 @@ def first_notice_days(
     as_of: date,
 ) -> pl.DataFrame:
     """For years in arrears with no step yet (``cases`` as for ``first_notices``), the first
-    day a first notice may be due: the earliest any first stage's wait after the missed
-    instalment ends, whichever the situation and whether the person is 65 or over by then
-    (so a birthday cannot bring it sooner). Until that day, unless a payment, a bill, an
-    instalment falling due, a step or a protection changes the year, no notice is due.
+    day a first notice may be due: the earliest any first stage for the year's situation
+    (an instalment missed, or every instalment due) has its wait after the missed instalment
+    end, whether the person is 65 or over by then or not (so a birthday cannot bring it
+    sooner). Until that day, unless a payment, a bill, an instalment falling due (which is
+    how a year comes to have every instalment due), a step or a protection changes the year,
+    no notice is due.
     Returns account_id, financial_year, wake_on (``date.max``: no first stage applies)."""
     missed = _missed(cases, _running(plans), as_of)
     outputs = [pl.DataFrame(schema=WAKE_SCHEMA)]
     for (kind, start_year), (strategy, _label) in strategies.items():
-        stages = {
-            stage.name: stage
-            for condition in (Condition.MISSED_INSTALMENT, Condition.ALL_INSTALMENTS_DUE)
-            for aged in (False, True)
-            if (stage := _first_stage(strategy, condition, aged)) is not None
-        }
-        group = missed.filter((pl.col("kind") == kind) & (pl.col("financial_year") == start_year))
-        if group.height == 0:
-            continue
-        wakes = {
-            d: min((s.wait.after(d, country) for s in stages.values()), default=date.max)
-            for d in group.get_column("missed_due").unique().to_list()
-        }
-        outputs.append(
-            group.select(
-                "account_id",
-                "financial_year",
-                pl.col("missed_due").replace_strict(wakes, return_dtype=pl.Date).alias("wake_on"),
+        for all_due in (False, True):
+            condition = Condition.ALL_INSTALMENTS_DUE if all_due else Condition.MISSED_INSTALMENT
+            stages = [
+                stage
+                for aged in (False, True)
+                if (stage := _first_stage(strategy, condition, aged)) is not None
+            ]
+            group = missed.filter(
+                (pl.col("kind") == kind)
+                & (pl.col("financial_year") == start_year)
+                & (pl.col("all_due") == all_due)
             )
-        )
+            if group.height == 0:
+                continue
+            wakes = {
+                d: min((s.wait.after(d, country) for s in stages), default=date.max)
+                for d in group.get_column("missed_due").unique().to_list()
+            }
+            outputs.append(
+                group.select(
+                    "account_id",
+                    "financial_year",
+                    pl.col("missed_due")
+                    .replace_strict(wakes, return_dtype=pl.Date)
+                    .alias("wake_on"),
+                )
+            )
     found = pl.concat(outputs)
     # A case with no missed instalment found (it should have one) is looked at again tomorrow.
     return (

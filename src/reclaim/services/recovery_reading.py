@@ -136,14 +136,16 @@ def count_in_force(conn: Connection, council_id: int, as_of: date) -> int:
 def in_force_change(conn: Connection, council_id: int, as_of: date, bills_to: int) -> int:
     """How many more account-years have a bill in force than when the highest bill id was
     ``bills_to`` (in the same financial year): the new bills in force, less the older bills
-    in force then that a new bill has superseded since."""
+    in force then (superseded by none of the bills then) that a new bill has superseded."""
     statement = f"""
         SELECT (SELECT COUNT(*) {_BILLS} WHERE b.id > :bills_to AND {_IN_FORCE_TERMS})
              - (SELECT COUNT(*) FROM bills s JOIN bills b ON b.id = s.supersedes_id
                 JOIN accounts a ON a.id = b.account_id
                 WHERE s.id > :bills_to AND b.id <= :bills_to AND a.council_id = :council
                   AND a.kind IN ({_KINDS}) AND b.plan_id IS NOT NULL
-                  AND b.financial_year <= :year)
+                  AND b.financial_year <= :year
+                  AND NOT EXISTS (SELECT 1 FROM bills e
+                                  WHERE e.supersedes_id = b.id AND e.id <= :bills_to))
     """  # noqa: S608 - our own SQL
     params = {**_year_params(council_id, as_of), "bills_to": bills_to}
     return int(read_frame(conn, statement, params, {"n": pl.Int64}).item())

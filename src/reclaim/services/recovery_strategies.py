@@ -48,6 +48,16 @@ def shipped(file_name: str) -> Strategy:
     return load_strategy(path.read_text(encoding="utf-8"), path.name)
 
 
+@cache
+def shipped_label(file_name: str) -> str:
+    """What events record of a shipped strategy: its name, file and the start of its text's
+    hash, as for a council's own (so a release that changes the text changes the label, and
+    the recovery run's watch looks at every year again)."""
+    text = (SHIPPED / file_name).read_text(encoding="utf-8")
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return f"{shipped(file_name).name} (shipped {file_name}, {digest[:12]})"
+
+
 def read_file(path: Path) -> tuple[Strategy, str]:
     """A strategy file read and validated; refused with its file, line and problem."""
     try:
@@ -105,5 +115,4 @@ def strategy_for(
     file_name = DEFAULTS.get((country, debt))
     if file_name is None:
         raise DomainError(f"no recovery strategy for {debt.label} in {country.value}")
-    strategy = shipped(file_name)
-    return ChosenStrategy(strategy, f"{strategy.name} (shipped {file_name})")
+    return ChosenStrategy(shipped(file_name), shipped_label(file_name))

@@ -439,7 +439,7 @@ recovery_bookmarks = Table(
     Column("postings_to", BigInteger, nullable=False),
     Column("bills_to", BigInteger, nullable=False),
     Column("events_to", BigInteger, nullable=False),
-    Column("strategies_to", BigInteger, nullable=False),
+    Column("strategies", String(64), nullable=False),  # their fingerprint
     Column("effective_to", Date),
     Column("in_force", BigInteger, nullable=False),  # its account-years with a bill in force
 )

@@ -25,7 +25,7 @@ def upgrade() -> None:
         sa.Column("postings_to", sa.BigInteger(), nullable=False),
         sa.Column("bills_to", sa.BigInteger(), nullable=False),
         sa.Column("events_to", sa.BigInteger(), nullable=False),
-        sa.Column("strategies_to", sa.BigInteger(), nullable=False),
+        sa.Column("strategies", sa.String(length=64), nullable=False),
         sa.Column("effective_to", sa.Date(), nullable=True),
         sa.Column("in_force", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(
