@@ -197,8 +197,9 @@ def test_a_bad_behaviour_file_is_refused_before_anything_is_made(tmp_path: Path)
 def test_the_recovery_watch_changes_nothing_the_year_does(
     first_year, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    """The same year with every history put to the engine on every run (no watch): the
-    same postings, the same steps on the same days with the same reasons, the same holds."""
+    """The same year with every year read and every history put to the engine on every run
+    (no watch, and no run starting from the last one's bookmark): the same postings, the
+    same steps on the same days with the same reasons, the same holds."""
     from functools import partial
 
     import reclaim.demo.simulation as simulation
@@ -208,8 +209,10 @@ def test_the_recovery_watch_changes_nothing_the_year_does(
     engine = make_engine(f"sqlite:///{db}")
     with engine.connect() as conn:
         watched = conn.execute(text("SELECT COUNT(*) FROM recovery_watch")).scalar_one()
+        bookmarked = conn.execute(text("SELECT MAX(as_of) FROM recovery_bookmarks")).scalar_one()
     engine.dispose()
     assert watched > 0  # the year was run with its watch kept
+    assert bookmarked == "2027-03-31"  # and each run with its bookmark
     monkeypatch.setattr(simulation, "run_recovery", partial(run_recovery, use_watch=False))
     unwatched = tmp_path / "unwatched.db"
     result = CliRunner().invoke(
