@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, Engine, delete, func, select
 
-from reclaim.calendar import Country, FinancialYear, InstalmentDay, WorkingDays
+from reclaim.calendar import Country, FinancialYear, WorkingDays
 from reclaim.domain.ledger import Posting, PostingKind
 from reclaim.domain.recovery.court import earliest_hearing
 from reclaim.domain.recovery.protections import (
@@ -40,7 +40,6 @@ from reclaim.imports.payments import import_payments
 from reclaim.money import Money
 from reclaim.services import recovery_bookmark, recovery_reading, recovery_strategies
 from reclaim.services.billing import bill_year
-from reclaim.services.council_years import CouncilYear, set_year
 from reclaim.services.court import issue_summonses
 from reclaim.services.liability_changes import end_liability
 from reclaim.services.protections import (
@@ -62,11 +61,11 @@ from tests.builders import (
     ACCOUNT_HEADER,
     NOW,
     PAYMENT_HEADER,
-    add_council,
     council_tax_line,
     payment_line,
     write_csv,
 )
+from tests.integration.test_recovery_protections import billed_with
 
 pytestmark = pytest.mark.parametrize("databases", ["sqlite"], indirect=True)
 
@@ -75,7 +74,6 @@ Happening = Callable[[Connection, date], object]
 
 
 def _set_up(engine: Engine, tmp_path: Path) -> None:
-    add_council(engine)
     lines = [
         council_tax_line(
             f"CT-{n}",
@@ -86,20 +84,14 @@ def _set_up(engine: Engine, tmp_path: Path) -> None:
         )
         for n in range(1, 10)
     ]
+    billed_with(engine, tmp_path, "TESTBURY", lines)
+
+
+def _happen(engine: Engine, happenings: dict[date, list[Happening]], day: date) -> None:
+    """What happens on ``day``, committed before the day's runs."""
     with UnitOfWork(engine) as uow:
-        set_year(
-            uow.connection,
-            CouncilYear("TESTBURY", YEAR, Money.parse("2000.00"), InstalmentDay.DAY_1),
-        )
-        import_accounts(
-            uow.connection,
-            write_csv(tmp_path / "accounts.csv", ACCOUNT_HEADER, lines),
-            today=date(2026, 3, 1),
-            now=NOW,
-        )
-        bill_year(
-            uow.connection, "TESTBURY", YEAR, issued_on=date(2026, 3, 10), today=date(2026, 3, 10)
-        )
+        for happen in happenings.get(day, []):
+            happen(uow.connection, day)
         uow.commit()
 
 
@@ -238,10 +230,7 @@ def test_a_run_from_its_bookmark_decides_and_counts_what_reading_everything_does
     steps = 0
     day = date(2026, 4, 1)
     while day <= date(2026, 7, 31):
-        with UnitOfWork(engine) as uow:
-            for happen in happenings.get(day, []):
-                happen(uow.connection, day)
-            uow.commit()
+        _happen(engine, happenings, day)
         if working_days.is_working_day(day):
             expected = _reading_everything(engine, day)
             with UnitOfWork(engine) as uow:
@@ -273,7 +262,6 @@ COUNCILS = ("TESTBURY", "OTHERTON")
 
 def _two_councils(engine: Engine, tmp_path: Path) -> None:
     for code in COUNCILS:
-        add_council(engine, code)
         lines = [
             council_tax_line(
                 f"{code[:2]}-{n}",
@@ -285,21 +273,7 @@ def _two_councils(engine: Engine, tmp_path: Path) -> None:
             )
             for n in range(1, 9)
         ]
-        with UnitOfWork(engine) as uow:
-            set_year(
-                uow.connection,
-                CouncilYear(code, YEAR, Money.parse("2000.00"), InstalmentDay.DAY_1),
-            )
-            import_accounts(
-                uow.connection,
-                write_csv(tmp_path / f"{code}-accounts.csv", ACCOUNT_HEADER, lines),
-                today=date(2026, 3, 1),
-                now=NOW,
-            )
-            bill_year(
-                uow.connection, code, YEAR, issued_on=date(2026, 3, 10), today=date(2026, 3, 10)
-            )
-            uow.commit()
+        billed_with(engine, tmp_path, code, lines)
 
 
 def _dies(reference: str) -> Happening:
@@ -372,10 +346,7 @@ def test_two_councils_deaths_summonses_a_late_bill_and_runs_out_of_order(
     summonsed = 0
     day = date(2026, 4, 1)
     while day <= date(2026, 7, 31):
-        with UnitOfWork(engine) as uow:
-            for happen in happenings.get(day, []):
-                happen(uow.connection, day)
-            uow.commit()
+        _happen(engine, happenings, day)
         if working_days.is_working_day(day):
             for code in COUNCILS:
                 if day == date(2026, 6, 15) and code == "TESTBURY":

@@ -75,7 +75,6 @@ SUMMONS_DAY = date(2026, 4, 22)
 def billed_council(engine: Engine, tmp_path: Path, references: Sequence[str] = ()) -> Engine:
     """TESTBURY billed for 2026/27: CT-1 (Ben and Carla Smith), CT-2 (Dee Jones) and any
     further ``references`` (one person each), all band C from 1 April."""
-    add_council(engine)
     lines = [
         council_tax_line(
             "CT-1",
@@ -91,18 +90,25 @@ def billed_council(engine: Engine, tmp_path: Path, references: Sequence[str] = (
             for n, ref in enumerate(references)
         ),
     ]
+    return billed_with(engine, tmp_path, "TESTBURY", lines)
+
+
+def billed_with(engine: Engine, tmp_path: Path, code: str, lines: Sequence[str]) -> Engine:
+    """Council ``code`` (added), with Band D £2,000.00 for 2026/27, instalments on the 1st,
+    the accounts of ``lines`` imported and billed on 10 March."""
+    add_council(engine, code)
     with UnitOfWork(engine) as uow:
         set_year(
             uow.connection,
-            CouncilYear("TESTBURY", YEAR, Money.parse("2000.00"), InstalmentDay.DAY_1),
+            CouncilYear(code, YEAR, Money.parse("2000.00"), InstalmentDay.DAY_1),
         )
         import_accounts(
             uow.connection,
-            write_csv(tmp_path / "accounts.csv", ACCOUNT_HEADER, lines),
+            write_csv(tmp_path / f"{code}-accounts.csv", ACCOUNT_HEADER, lines),
             today=date(2026, 3, 1),
             now=NOW,
         )
-        bill_year(uow.connection, "TESTBURY", YEAR, issued_on=ISSUED, today=ISSUED)
+        bill_year(uow.connection, code, YEAR, issued_on=ISSUED, today=ISSUED)
         uow.commit()
     return engine
 

@@ -15,7 +15,7 @@ populations that it decides what the engine decides.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, timedelta
 from typing import Any
 
@@ -133,34 +133,27 @@ def first_notices(
     Returns one row per notice with the columns the run records (``NOTICE_SCHEMA``).
     """
     plan = _running(plans)
-    missed = _missed(cases, plan, as_of)
     outputs: list[pl.DataFrame] = []
-    for (kind, start_year), (strategy, label) in strategies.items():
-        for all_due in (False, True):
-            condition = Condition.ALL_INSTALMENTS_DUE if all_due else Condition.MISSED_INSTALMENT
-            for aged in (False, True):
-                stage = _first_stage(strategy, condition, aged)
-                if stage is None:
-                    continue
-                group = missed.filter(
-                    (pl.col("kind") == kind)
-                    & (pl.col("financial_year") == start_year)
-                    & (pl.col("all_due") == all_due)
-                    & (pl.col("aged_65_or_over") == aged)
-                )
-                if group.height:
-                    outputs.append(
-                        _notices(
-                            group,
-                            plan,
-                            stage,
-                            label,
-                            str(FinancialYear(start_year)),
-                            all_due,
-                            country,
-                            as_of,
-                        )
+    for (_, start_year), (strategy, label), all_due, group in _situations(
+        _missed(cases, plan, as_of), strategies
+    ):
+        condition = Condition.ALL_INSTALMENTS_DUE if all_due else Condition.MISSED_INSTALMENT
+        for aged in (False, True):
+            stage = _first_stage(strategy, condition, aged)
+            of_age = group.filter(pl.col("aged_65_or_over") == aged)
+            if stage is not None and of_age.height:
+                outputs.append(
+                    _notices(
+                        of_age,
+                        plan,
+                        stage,
+                        label,
+                        str(FinancialYear(start_year)),
+                        all_due,
+                        country,
+                        as_of,
                     )
+                )
     if not outputs:
         return _empty()
     return pl.concat(outputs).sort("account_id", "financial_year")
@@ -198,6 +191,22 @@ def _missed(cases: pl.DataFrame, plan: pl.DataFrame, as_of: date) -> pl.DataFram
     )
 
 
+def _situations(
+    missed: pl.DataFrame, strategies: Mapping[tuple[str, int], tuple[Strategy, str]]
+) -> Iterator[tuple[tuple[str, int], tuple[Strategy, str], bool, pl.DataFrame]]:
+    """The missed cases by debt and year (with the strategy and label that answer them) and
+    by whether every instalment is due, each group that has any."""
+    for (kind, start_year), chosen in strategies.items():
+        for all_due in (False, True):
+            group = missed.filter(
+                (pl.col("kind") == kind)
+                & (pl.col("financial_year") == start_year)
+                & (pl.col("all_due") == all_due)
+            )
+            if group.height:
+                yield (kind, start_year), chosen, all_due, group
+
+
 def first_notice_days(
     cases: pl.DataFrame,
     plans: pl.DataFrame,
@@ -213,36 +222,27 @@ def first_notice_days(
     how a year comes to have every instalment due), a step or a protection changes the year,
     no notice is due.
     Returns account_id, financial_year, wake_on (``date.max``: no first stage applies)."""
-    missed = _missed(cases, _running(plans), as_of)
     outputs = [pl.DataFrame(schema=WAKE_SCHEMA)]
-    for (kind, start_year), (strategy, _label) in strategies.items():
-        for all_due in (False, True):
-            condition = Condition.ALL_INSTALMENTS_DUE if all_due else Condition.MISSED_INSTALMENT
-            stages = [
-                stage
-                for aged in (False, True)
-                if (stage := _first_stage(strategy, condition, aged)) is not None
-            ]
-            group = missed.filter(
-                (pl.col("kind") == kind)
-                & (pl.col("financial_year") == start_year)
-                & (pl.col("all_due") == all_due)
+    for _, (strategy, _label), all_due, group in _situations(
+        _missed(cases, _running(plans), as_of), strategies
+    ):
+        condition = Condition.ALL_INSTALMENTS_DUE if all_due else Condition.MISSED_INSTALMENT
+        stages = [
+            stage
+            for aged in (False, True)
+            if (stage := _first_stage(strategy, condition, aged)) is not None
+        ]
+        wakes = {
+            d: min((s.wait.after(d, country) for s in stages), default=date.max)
+            for d in group.get_column("missed_due").unique().to_list()
+        }
+        outputs.append(
+            group.select(
+                "account_id",
+                "financial_year",
+                pl.col("missed_due").replace_strict(wakes, return_dtype=pl.Date).alias("wake_on"),
             )
-            if group.height == 0:
-                continue
-            wakes = {
-                d: min((s.wait.after(d, country) for s in stages), default=date.max)
-                for d in group.get_column("missed_due").unique().to_list()
-            }
-            outputs.append(
-                group.select(
-                    "account_id",
-                    "financial_year",
-                    pl.col("missed_due")
-                    .replace_strict(wakes, return_dtype=pl.Date)
-                    .alias("wake_on"),
-                )
-            )
+        )
     found = pl.concat(outputs)
     # A case with no missed instalment found (it should have one) is looked at again tomorrow.
     return (
